@@ -4,6 +4,7 @@
 
 #include "engine/charset/charset.h"
 #include "engine/hl7v2/escape.h"
+#include "engine/hl7v2/scan.h"
 
 namespace lienthong::hl7v2 {
 namespace {
@@ -36,30 +37,16 @@ Element Element::child(char delimiter, Level child_level, std::size_t n) const {
   if (delimiter == '\0') {
     return Element(n == 1 ? raw_ : std::string_view(), syntax_, child_level);
   }
-  const char* p = raw_.data();
-  const char* end = p + raw_.size();
-  for (std::size_t i = 1; i < n; ++i) {
-    const void* hit = p == end ? nullptr : std::memchr(p, delimiter, static_cast<std::size_t>(end - p));
-    if (hit == nullptr) return Element(std::string_view(), syntax_, child_level);
-    p = static_cast<const char*>(hit) + 1;
-  }
-  const void* hit = p == end ? nullptr : std::memchr(p, delimiter, static_cast<std::size_t>(end - p));
-  const char* stop = hit == nullptr ? end : static_cast<const char*>(hit);
+  const char* end = raw_.data() + raw_.size();
+  const char* p = scan::after_nth(raw_.data(), end, delimiter, n - 1);
+  if (p == nullptr) return Element(std::string_view(), syntax_, child_level);
+  const char* stop = scan::find(p, end, delimiter);
   return Element(std::string_view(p, static_cast<std::size_t>(stop - p)), syntax_, child_level);
 }
 
 std::size_t Element::count(char delimiter) const {
   if (delimiter == '\0') return 1;
-  std::size_t n = 1;
-  const char* p = raw_.data();
-  const char* end = p + raw_.size();
-  while (p != end) {
-    const void* hit = std::memchr(p, delimiter, static_cast<std::size_t>(end - p));
-    if (hit == nullptr) break;
-    ++n;
-    p = static_cast<const char*>(hit) + 1;
-  }
-  return n;
+  return 1 + scan::count(raw_.data(), raw_.data() + raw_.size(), delimiter);
 }
 
 Element Element::repetition(std::size_t n) const {
@@ -118,16 +105,38 @@ std::size_t Element::subcomponent_count() const {
 }
 
 std::string_view Element::text(std::string& scratch) const {
-  if (level_ == Level::kOpaque || is_composite()) return raw_;
-  const bool escaped = has_escape(raw_, syntax_.delimiters);
-  if (!escaped) {
-    if (!charset::may_need_nfc(raw_)) return raw_;
+  if (level_ == Level::kOpaque) return raw_;
+  // One pass over the value decides everything: composite (return as is),
+  // escaped (decode) or non-ASCII (may need NFC). Values are short, so a byte
+  // loop beats several memchr calls. An absent delimiter is -1, which no byte equals.
+  const Delimiters& d = syntax_.delimiters;
+  auto code = [](char c) { return c == '\0' ? -1 : static_cast<int>(static_cast<unsigned char>(c)); };
+  const int rep = level_ == Level::kField ? code(d.repetition) : -1;
+  const int comp = level_ == Level::kField || level_ == Level::kRepetition ? code(d.component) : -1;
+  const int sub = level_ == Level::kSubcomponent ? -1 : code(d.subcomponent);
+  const int esc = code(d.escape);
+  bool escaped = false;
+  bool high = false;
+  for (char ch : raw_) {
+    const int c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      high = true;
+    } else if (c == rep || c == comp || c == sub) {
+      return raw_;
+    } else if (c == esc) {
+      escaped = true;
+    }
+  }
+  if (escaped) {
+    scratch.clear();
+    unescape(raw_, syntax_, scratch);
+    return scratch;
+  }
+  if (high && charset::may_need_nfc(raw_)) {
     scratch = charset::to_nfc(raw_);
     return scratch;
   }
-  scratch.clear();
-  unescape(raw_, syntax_, scratch);
-  return scratch;
+  return raw_;
 }
 
 std::string Element::text() const {

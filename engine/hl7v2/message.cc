@@ -3,6 +3,8 @@
 #include <cassert>
 #include <cstring>
 
+#include "engine/hl7v2/scan.h"
+
 namespace lienthong::hl7v2 {
 
 std::string_view Segment::id() const {
@@ -19,22 +21,16 @@ Element Segment::field(std::size_t n) const {
     // MSH-2 is the first field after the id; MSH-n for n >= 3 is the (n-1)-th.
     --n;
   }
-  const char* p = raw_.data();
-  const char* end = p + raw_.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    const void* hit = p == end ? nullptr : std::memchr(p, sep, static_cast<std::size_t>(end - p));
-    if (hit == nullptr) return Element(std::string_view(), syntax_, Level::kField);
-    p = static_cast<const char*>(hit) + 1;
-  }
-  const void* hit = p == end ? nullptr : std::memchr(p, sep, static_cast<std::size_t>(end - p));
-  const char* stop = hit == nullptr ? end : static_cast<const char*>(hit);
+  const char* end = raw_.data() + raw_.size();
+  const char* p = scan::after_nth(raw_.data(), end, sep, n);
+  if (p == nullptr) return Element(std::string_view(), syntax_, Level::kField);
+  const char* stop = scan::find(p, end, sep);
   std::string_view value(p, static_cast<std::size_t>(stop - p));
   return Element(value, syntax_, msh && n == 1 ? Level::kOpaque : Level::kField);
 }
 
 std::size_t Segment::field_count() const {
-  std::size_t separators = 0;
-  for (char c : raw_) separators += c == syntax_.delimiters.field;
+  const std::size_t separators = scan::count(raw_.data(), raw_.data() + raw_.size(), syntax_.delimiters.field);
   const bool msh = raw_.size() >= 3 && raw_.substr(0, 3) == "MSH";
   return msh ? separators + 1 : separators;
 }

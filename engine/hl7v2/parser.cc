@@ -3,6 +3,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "engine/charset/charset.h"
 
 namespace lienthong::hl7v2 {
@@ -15,9 +19,20 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_upper(c) || is_digit(c) || (c >= 'a' && c <= 'z'); }
 bool is_eol(char c) { return c == '\r' || c == '\n'; }
 
-// First CR or LF at or after p; scans eight bytes at a time because segment
-// boundaries are the only thing parsing looks for in the whole message.
+// First CR or LF at or after p. Segment boundaries are the only thing parsing
+// looks for in the whole message, so this scans 16 bytes at a time with SSE2
+// (every x86-64 has it) and 8 at a time elsewhere.
 const char* find_eol(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i lf = _mm_set1_epi8('\n');
+  while (end - p >= 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#else
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   while (end - p >= 8) {
@@ -29,6 +44,7 @@ const char* find_eol(const char* p, const char* end) {
     if (hits != 0) return p + (__builtin_ctzll(hits) >> 3);
     p += 8;
   }
+#endif
   while (p < end && !is_eol(*p)) ++p;
   return p;
 }
