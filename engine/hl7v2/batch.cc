@@ -28,7 +28,9 @@ std::string_view segment_id(std::string_view line) {
 
 class Splitter {
  public:
-  Splitter(std::string_view bytes, const BatchOptions& options) : bytes_(bytes), options_(options) {}
+  Splitter(std::string_view bytes, const BatchOptions& options) : bytes_(bytes), options_(options) {
+    file_.bytes = bytes;
+  }
 
   Result<BatchFile, ParseError> run() {
     std::size_t pos = bytes_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;

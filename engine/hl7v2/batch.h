@@ -32,6 +32,7 @@ struct Batch {
 };
 
 struct BatchFile {
+  std::string_view bytes;         // the whole input the views below point into
   std::string_view file_header;   // FHS segment or empty
   std::string_view file_trailer;  // FTS segment or empty
   std::vector<Batch> batches;     // messages outside any BHS form a batch without header
@@ -50,7 +51,7 @@ struct BatchOptions {
 // `segment_index` = its 1-based position among the file's segments.
 Result<BatchFile, ParseError> split_batch(std::string_view bytes, const BatchOptions& options = {});
 
-// Offset of each message within `bytes` (message views point into it).
+// Offset of `part` (a view split_batch returned) within `bytes`.
 inline std::size_t offset_in(std::string_view bytes, std::string_view part) {
   return static_cast<std::size_t>(part.data() - bytes.data());
 }
