@@ -3,39 +3,26 @@
 // no hang", it checks the view contracts stated in element.h and message.h:
 // children lie inside their parent, counts are at least 1, positions past the
 // end are empty, and segments lie inside the message text.
-#include <cassert>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "engine/hl7v2/header.h"
 #include "engine/hl7v2/message.h"
 #include "engine/hl7v2/parser.h"
+#include "fuzz/fuzz_require.h"
 
 #if __has_include("engine/hl7v2/batch.h")
 #include "engine/hl7v2/batch.h"
 #define LIENTHONG_FUZZ_HAS_BATCH 1
 #endif
 
-// A broken contract must stop the fuzzer even where assert is compiled out,
-// and say which one it was.
-#define REQUIRE(condition)                                                          \
-  do {                                                                              \
-    if (!(condition)) {                                                             \
-      std::fprintf(stderr, "contract broken at %s:%d: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (0)
-
 namespace {
 
 using lienthong::hl7v2::Element;
 using lienthong::hl7v2::Message;
 using lienthong::hl7v2::ParseOptions;
-
 
 bool inside(std::string_view part, std::string_view whole) {
   if (part.empty()) return true;
@@ -51,7 +38,7 @@ std::size_t g_sink = 0;  // keeps results observable so nothing is optimised awa
 void touch(const Element& e, std::string& scratch) {
   std::string_view decoded = e.text(scratch);
   std::string owned = e.text();
-  REQUIRE(decoded == owned);
+  FUZZ_REQUIRE(decoded == owned);
   g_sink += decoded.size() + (e.is_null() ? 1 : 0);
 }
 
@@ -59,15 +46,15 @@ template <class Count, class Child>
 void walk_children(const Element& parent, Count count, Child child, std::string& scratch,
                    void (*next)(const Element&, std::string&)) {
   std::size_t n = count(parent);
-  REQUIRE(n >= 1);
+  FUZZ_REQUIRE(n >= 1);
   std::size_t limit = n < kMaxChildren ? n : kMaxChildren;
   for (std::size_t i = 1; i <= limit; ++i) {
     Element c = child(parent, i);
-    REQUIRE(inside(c.raw(), parent.raw()));
+    FUZZ_REQUIRE(inside(c.raw(), parent.raw()));
     touch(c, scratch);
     if (next != nullptr) next(c, scratch);
   }
-  REQUIRE(child(parent, n + 1).empty());
+  FUZZ_REQUIRE(child(parent, n + 1).empty());
 }
 
 void walk_component(const Element& component, std::string& scratch) {
@@ -89,7 +76,7 @@ void walk_field(const Element& field, std::string& scratch) {
       field, [](const Element& e) { return e.repetition_count(); },
       [](const Element& e, std::size_t i) { return e.repetition(i); }, scratch, walk_repetition);
   // Terser convention: a field's component is its first repetition's.
-  REQUIRE(field.component(1).raw() == field.repetition(1).component(1).raw());
+  FUZZ_REQUIRE(field.component(1).raw() == field.repetition(1).component(1).raw());
 }
 
 void walk_message(const Message& message) {
@@ -97,19 +84,19 @@ void walk_message(const Message& message) {
   const std::string_view text = message.text();
   for (std::size_t s = 0; s < message.segment_count(); ++s) {
     auto segment = message.segment(s);
-    REQUIRE(inside(segment.raw(), text));
+    FUZZ_REQUIRE(inside(segment.raw(), text));
     g_sink += segment.id().size();
     std::size_t fields = segment.field_count();
     std::size_t limit = fields < kMaxChildren ? fields : kMaxChildren;
     for (std::size_t f = 1; f <= limit; ++f) {
       Element field = segment.field(f);
-      REQUIRE(inside(field.raw(), segment.raw()));
+      FUZZ_REQUIRE(inside(field.raw(), segment.raw()));
       walk_field(field, scratch);
     }
-    REQUIRE(segment.field(fields + 1).empty());
+    FUZZ_REQUIRE(segment.field(fields + 1).empty());
     if (segment.id().size() == 3) {
       auto found = message.find(segment.id());
-      REQUIRE(found.has_value());
+      FUZZ_REQUIRE(found.has_value());
     }
   }
   g_sink += message.control_id().size() + message.message_code().size() +
@@ -140,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       walk_message(moved);
     } else {
       const auto& error = parsed.error();
-      REQUIRE(error.offset <= size);
+      FUZZ_REQUIRE(error.offset <= size);
       g_sink += error.to_string().size();
     }
   }
@@ -154,14 +141,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.strict = strict;
     auto batch = lienthong::hl7v2::split_batch(bytes, options);
     if (!batch.ok()) {
-      REQUIRE(batch.error().offset <= size);
+      FUZZ_REQUIRE(batch.error().offset <= size);
       continue;
     }
     std::size_t messages = 0;
     for (const auto& b : batch->batches) {
-      REQUIRE(inside(b.header, bytes) && inside(b.trailer, bytes));
+      FUZZ_REQUIRE(inside(b.header, bytes) && inside(b.trailer, bytes));
       for (std::string_view m : b.messages) {
-        REQUIRE(inside(m, bytes));
+        FUZZ_REQUIRE(inside(m, bytes));
         ++messages;
         if (!strict) {
           auto one = lienthong::hl7v2::parse_view(m);
@@ -169,7 +156,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
       }
     }
-    REQUIRE(messages == batch->message_count());
+    FUZZ_REQUIRE(messages == batch->message_count());
   }
 #endif
   return 0;

@@ -3,30 +3,18 @@
 // on a fixed message must give elements inside that message's text.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "engine/hl7v2/message.h"
 #include "engine/hl7v2/parser.h"
 #include "engine/hl7v2/path.h"
-
-// A broken contract must stop the fuzzer even where assert is compiled out,
-// and say which one it was.
-#define REQUIRE(condition)                                                          \
-  do {                                                                              \
-    if (!(condition)) {                                                             \
-      std::fprintf(stderr, "contract broken at %s:%d: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (0)
+#include "fuzz/fuzz_require.h"
 
 namespace {
 
 using lienthong::hl7v2::Message;
 using lienthong::hl7v2::Path;
-
 
 bool same(const Path& a, const Path& b) {
   return a.segment_id() == b.segment_id() && a.segment_occurrence == b.segment_occurrence &&
@@ -49,7 +37,7 @@ constexpr std::string_view kSample =
 const Message& sample() {
   static const Message message = [] {
     auto parsed = lienthong::hl7v2::parse(std::string(kSample));
-    REQUIRE(parsed.ok());
+    FUZZ_REQUIRE(parsed.ok());
     return std::move(parsed).value();
   }();
   return message;
@@ -61,15 +49,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto path = lienthong::hl7v2::parse_path(text);
   if (!path.ok()) {
-    REQUIRE(!path.error().message.empty());
+    FUZZ_REQUIRE(!path.error().message.empty());
     return 0;
   }
 
   const std::string printed = path->to_string();
   auto reparsed = lienthong::hl7v2::parse_path(printed);
-  REQUIRE(reparsed.ok());
-  REQUIRE(same(*path, *reparsed));
-  REQUIRE(reparsed->to_string() == printed);
+  FUZZ_REQUIRE(reparsed.ok());
+  FUZZ_REQUIRE(same(*path, *reparsed));
+  FUZZ_REQUIRE(reparsed->to_string() == printed);
 
   const Message& message = sample();
   const std::string_view whole = message.text();
@@ -77,12 +65,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto selected = lienthong::hl7v2::select(message, *path);
   for (const auto& element : selected) {
     if (!element.raw().empty()) {
-      REQUIRE(element.raw().data() >= whole.data());
-      REQUIRE(element.raw().data() + element.raw().size() <= whole.data() + whole.size());
+      FUZZ_REQUIRE(element.raw().data() >= whole.data());
+      FUZZ_REQUIRE(element.raw().data() + element.raw().size() <= whole.data() + whole.size());
     }
-    REQUIRE(element.text(scratch) == element.text());
+    FUZZ_REQUIRE(element.text(scratch) == element.text());
   }
   const bool wildcard = path->segment_occurrence == Path::kAll || path->repetition == Path::kAll;
-  if (!wildcard) REQUIRE(selected.size() <= 1);
+  if (!wildcard) FUZZ_REQUIRE(selected.size() <= 1);
   return 0;
 }

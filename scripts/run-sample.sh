@@ -7,7 +7,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/install-deps.sh
 BUILD_DIR="${LIENTHONG_BUILD_DIR:-$ROOT/build}"
-bash scripts/build.sh "$BUILD_DIR" >/dev/null
+BUILD_LOG="$(mktemp)"
+trap 'rm -f "$BUILD_LOG"' EXIT
+if ! bash scripts/build.sh "$BUILD_DIR" >"$BUILD_LOG" 2>&1; then
+  cat "$BUILD_LOG"
+  echo "run-sample: build failed" >&2
+  exit 1
+fi
 
 LT="$BUILD_DIR/cli/lienthong"
 SAMPLE="samples/messages/adt_a01.hl7"
@@ -15,7 +21,6 @@ SAMPLE="samples/messages/adt_a01.hl7"
 echo "== lienthong hl7 json $SAMPLE"
 "$LT" hl7 json "$SAMPLE"
 echo
-for path in 'MSH-9' 'MSH-10' 'PID-3[*]' 'PID-5' 'PV1-3' 'IN1-36'; do
-  echo "== lienthong hl7 get $SAMPLE $path"
-  "$LT" hl7 get "$SAMPLE" "$path"
-done
+PATHS=(MSH-9 MSH-10 'PID-3[*].1' PID-5 'PID-3[2].5' PV1-3.1 IN1-36)
+echo "== lienthong hl7 get $SAMPLE ${PATHS[*]}"
+"$LT" hl7 get "$SAMPLE" "${PATHS[@]}"
