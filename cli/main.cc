@@ -1,0 +1,59 @@
+// lienthong: entry point; dispatches to the verb groups, owns exit codes and
+// turns anything unexpected into a one-line error instead of a crash.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli/hl7_command.h"
+
+namespace {
+
+const char kUsage[] =
+    "usage: lienthong hl7 get|json|ack [options] FILE ...   (lienthong hl7 --help)\n"
+    "       lienthong --help | --version\n"
+    "\n"
+    "lienthong is an HL7 v2 integration engine. Verbs:\n"
+    "  hl7 get   print values selected by paths (PID-3.1, OBX[*]-5)\n"
+    "  hl7 json  print messages as JSON\n"
+    "  hl7 ack   print the ACK a sender would receive\n";
+
+int run(const std::vector<std::string>& args) {
+  using namespace lienthong::cli;
+  if (args.empty()) {
+    std::fputs(kUsage, stderr);
+    return kExitUsage;
+  }
+  const std::string& first = args[0];
+  if (first == "--help" || first == "-h" || first == "help") {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  if (first == "--version") {
+    std::printf("lienthong %s\n", LIENTHONG_VERSION);
+    return kExitOk;
+  }
+  if (first == "hl7") return run_hl7(std::vector<std::string>(args.begin() + 1, args.end()));
+  std::fprintf(stderr, "lienthong: unknown command '%s'\n", first.c_str());
+  std::fputs(kUsage, stderr);
+  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    int status = run(args);
+    if (std::fflush(stdout) != 0) {
+      std::fputs("lienthong: cannot write to stdout\n", stderr);
+      return lienthong::cli::kExitInternal;
+    }
+    return status;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "lienthong: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fputs("lienthong: internal error\n", stderr);
+  }
+  return lienthong::cli::kExitInternal;
+}
