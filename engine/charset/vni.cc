@@ -151,10 +151,13 @@ Result<std::string> decode_vni(std::string_view bytes) {
           return decode_error(bytes, i + 1, Charset::kVni,
                               "is a vni accent byte that cannot apply to the character before it");
         }
-        char32_t c = cp;
-        if (m.hat != 0) c = compose_pair(c, m.hat);
-        if (m.tone != 0) c = compose_pair(c, m.tone);
-        append_utf8(out, c);  // applies() admits only pairs that compose
+        // Compose via NFC: "ậ" is ạ + circumflex, not â + dot below.
+        CodePoints seg;
+        seg.push_back(cp);
+        if (m.hat != 0) seg.push_back(m.hat);
+        if (m.tone != 0) seg.push_back(m.tone);
+        normalize_segment(seg);
+        for (std::size_t k = 0; k < seg.size(); ++k) append_utf8(out, seg[k]);
         i += 2;
         continue;
       }
