@@ -60,9 +60,11 @@ def reverse(table):
 
 
 def compositions():
-    """(base, mark, composed) for every canonical pair inside the repertoire."""
+    """(base, mark, composed) for every canonical pair whose base is in the
+    repertoire. The composed character may lie outside it (e.g. U+00A8 + U+0300
+    -> U+1FED), because NFC composes those too."""
     out = []
-    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+    for cp in range(0xC0, 0x10000):
         dec = unicodedata.decomposition(chr(cp))
         if not dec or dec.startswith("<"):
             continue

@@ -54,8 +54,11 @@ inline bool printable_ascii8(const char* p) {
 // in bulk, everything else is split into NFC segments (a starter and its
 // marks) and handed to `put(cp, out)` one code point at a time. The error
 // offset is the first byte of the segment holding the character.
-template <class AsciiOk, class Put>
-Result<std::string> encode_segments(std::string_view utf8, Charset cs, AsciiOk ascii_ok, Put put) {
+// If a segment has a code point `put` rejects, `fallback(seg, out)` gets the
+// whole NFC segment and may encode it another way (base + separate mark bytes).
+template <class AsciiOk, class Put, class Fallback>
+Result<std::string> encode_segments(std::string_view utf8, Charset cs, AsciiOk ascii_ok, Put put,
+                                    Fallback fallback) {
   std::string out;
   out.reserve(utf8.size());
   const std::size_t n = utf8.size();
@@ -93,11 +96,18 @@ Result<std::string> encode_segments(std::string_view utf8, Charset cs, AsciiOk a
       i = peek;
     }
     if (needs_nfc) normalize_segment(seg);
+    const std::size_t mark = out.size();
     for (std::size_t k = 0; k < seg.size(); ++k) {
-      if (!put(seg[k], out)) return encode_error(seg[k], start, cs);
+      if (put(seg[k], out)) continue;
+      out.resize(mark);
+      if (fallback(seg, out)) break;
+      return encode_error(seg[k], start, cs);
     }
   }
   return out;
 }
+
+// Fallback for encodings without separate mark bytes.
+inline bool no_fallback(CodePoints&, std::string&) { return false; }
 
 }  // namespace lienthong::charset::detail

@@ -39,43 +39,64 @@ int lookup(const Table& t, char32_t cp) {
   return it->byte;
 }
 
-// Encodes a precomposed character the table lacks as an encodable letter plus
-// separate mark bytes. Prefers splitting off a single mark (the tone) and
-// keeping the rest composed, e.g. "ậ" -> "â" + dot below, because that is what
-// glibc emits and what Vietnamese fonts expect.
-bool put_decomposed(const Table& t, char32_t cp, std::string& out) {
+// Encodes an NFC segment (a letter and its marks) that has a character the
+// table lacks, as one encodable letter followed by separate mark bytes. The
+// letter keeps as many marks as possible ("ậ" -> "â" + dot below rather than
+// "a" + two marks), which is what glibc emits and what Vietnamese fonts expect.
+// Only marks that may move after the kept ones without changing the canonical
+// order are split off, so the bytes decode back to the same NFC text.
+bool put_decomposed(const Table& t, CodePoints& seg, std::string& out) {
   CodePoints d;
-  decompose_full(cp, d);
+  for (std::size_t i = 0; i < seg.size(); ++i) decompose_full(seg[i], d);
   const std::size_t n = d.size();
-  if (n < 2) return false;
-  CodePoints rest;
-  for (std::size_t k = n - 1; k >= 1; --k) {
-    // Moving mark k after the others must not reorder marks of the same class,
-    // or the bytes would decode to a different character.
-    bool movable = true;
-    for (std::size_t j = k + 1; j < n; ++j) {
-      if (combining_class(d[j]) == combining_class(d[k])) movable = false;
-    }
-    const int mark = lookup(t, d[k]);
-    if (movable && mark >= 0) {
-      rest.clear();
-      for (std::size_t j = 0; j < n; ++j) {
-        if (j != k) rest.push_back(d[j]);
+  if (n < 2 || combining_class(d[0]) != 0) return false;
+  const std::size_t marks = n - 1;
+  // A letter absorbs at most 3 marks in the repertoire (e.g. "ǘ" has 2), so
+  // search kept sets of size <= 3; cap the search on absurd mark stacks.
+  const std::size_t max_keep = marks > 24 ? 1 : std::min<std::size_t>(3, marks);
+  std::size_t keep[3] = {0, 0, 0};
+  CodePoints letter;
+  for (std::size_t size = max_keep + 1; size-- > 0;) {
+    // Enumerate index sets keep[0] < ... < keep[size-1] over marks 1..n-1.
+    for (std::size_t k = 0; k < size; ++k) keep[k] = k + 1;
+    while (true) {
+      const auto kept = [&](std::size_t i) {
+        for (std::size_t k = 0; k < size; ++k) {
+          if (keep[k] == i) return true;
+        }
+        return false;
+      };
+      bool ok = true;
+      for (std::size_t i = 1; i < n && ok; ++i) {
+        if (kept(i)) continue;
+        if (lookup(t, d[i]) < 0) ok = false;
+        for (std::size_t k = 0; k < size && ok; ++k) {
+          if (keep[k] > i && combining_class(d[keep[k]]) == combining_class(d[i])) ok = false;
+        }
       }
-      normalize_segment(rest);
-      const int base = rest.size() == 1 ? lookup(t, rest[0]) : -1;
-      if (base >= 0) {
-        out.push_back(static_cast<char>(base));
-        out.push_back(static_cast<char>(mark));
-        return true;
+      if (ok) {
+        letter.clear();
+        letter.push_back(d[0]);
+        for (std::size_t k = 0; k < size; ++k) letter.push_back(d[keep[k]]);
+        normalize_segment(letter);
+        const int base = letter.size() == 1 ? lookup(t, letter[0]) : -1;
+        if (base >= 0) {
+          out.push_back(static_cast<char>(base));
+          for (std::size_t i = 1; i < n; ++i) {
+            if (!kept(i)) out.push_back(static_cast<char>(lookup(t, d[i])));
+          }
+          return true;
+        }
       }
+      // Next combination.
+      std::size_t k = size;
+      while (k > 0 && keep[k - 1] == marks - (size - k)) --k;
+      if (k == 0) break;
+      ++keep[k - 1];
+      for (std::size_t j = k; j < size; ++j) keep[j] = keep[j - 1] + 1;
     }
   }
-  for (std::size_t j = 0; j < n; ++j) {
-    if (lookup(t, d[j]) < 0) return false;
-  }
-  for (std::size_t j = 0; j < n; ++j) out.push_back(static_cast<char>(lookup(t, d[j])));
-  return true;
+  return false;
 }
 
 bool all_ascii8(const char* p) {
@@ -149,7 +170,8 @@ Result<std::string> encode_ascii(std::string_view utf8) {
         if (cp >= 0x80) return false;
         out.push_back(static_cast<char>(cp));
         return true;
-      });
+      },
+      no_fallback);
 }
 
 Result<std::string> encode_latin1(std::string_view utf8) {
@@ -159,7 +181,8 @@ Result<std::string> encode_latin1(std::string_view utf8) {
         if (cp > 0xFF) return false;
         out.push_back(static_cast<char>(cp));
         return true;
-      });
+      },
+      no_fallback);
 }
 
 Result<std::string> encode_table(std::string_view utf8, Charset cs) {
@@ -168,11 +191,12 @@ Result<std::string> encode_table(std::string_view utf8, Charset cs) {
       utf8, cs, [&t](unsigned char b) { return t.to_unicode[b] == b; },
       [&t](char32_t cp, std::string& out) {
         const int b = lookup(t, cp);
-        if (b >= 0) {
-          out.push_back(static_cast<char>(b));
-          return true;
-        }
-        return t.has_marks && put_decomposed(t, cp, out);
+        if (b < 0) return false;
+        out.push_back(static_cast<char>(b));
+        return true;
+      },
+      [&t](CodePoints& seg, std::string& out) {
+        return t.has_marks && put_decomposed(t, seg, out);
       });
 }
 

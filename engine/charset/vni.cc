@@ -232,7 +232,7 @@ bool put_vni(char32_t cp, std::string& out) {
 
 Result<std::string> encode_vni(std::string_view utf8) {
   return encode_segments(
-      utf8, Charset::kVni, [](unsigned char) { return true; }, put_vni);
+      utf8, Charset::kVni, [](unsigned char) { return true; }, put_vni, no_fallback);
 }
 
 }  // namespace lienthong::charset::detail

@@ -142,6 +142,13 @@ TEST_CASE("cp1258 decodes base + tone mark to precomposed NFC") {
   CHECK(encode_ok("ặ", Charset::kCp1258) == bytes({0xE3, 0xF2}));
   CHECK(encode_ok("ữ", Charset::kCp1258) == bytes({0xFD, 0xDE}));
   CHECK(encode_ok("á", Charset::kCp1258) == bytes({0xE1}));  // precomposed byte exists
+  // A letter + mark segment whose letter only exists with another mark kept:
+  // "ọ̈" (o, dot below, diaeresis) is ö F6 + dot below F2.
+  CHECK(encode_ok("\u1ECD\u0308", Charset::kCp1258) == bytes({0xF6, 0xF2}));
+  CHECK(decode_ok(bytes({0xF6, 0xF2}), Charset::kCp1258) == "\u1ECD\u0308");
+  // Many stacked tone marks still encode (each as its own byte).
+  const std::string stacked = "a" + std::string(40, '\xF2');
+  CHECK(encode_ok(decode_ok(stacked, Charset::kCp1258), Charset::kCp1258) == stacked);
 }
 
 TEST_CASE("TCVN3 decodes separate tone marks (B0-B4) the way glibc does") {
