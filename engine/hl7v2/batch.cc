@@ -39,6 +39,12 @@ class Splitter {
       pos = line.next;
       std::string_view text = bytes_.substr(line.begin, line.end - line.begin);
       if (is_blank_line(text)) continue;
+      // Lenient: indentation before the first segment of a message is an editor's
+      // doing. Inside a message a leading blank belongs to continued free text.
+      if (!options_.strict && !message_open_) {
+        while (is_blank(bytes_[line.begin])) ++line.begin;
+        text = bytes_.substr(line.begin, line.end - line.begin);
+      }
       ++segment_index_;
       if (auto err = on_segment(line, text)) return std::move(*err);
     }

@@ -225,10 +225,25 @@ TEST_CASE("split_batch: an empty batch is allowed", "[batch]") {
 }
 
 TEST_CASE("split_batch: messages before a BHS form their own batch", "[batch]") {
-  auto r = split_batch(std::string(kMsg1) + "BHS|^~\\&\r" + kMsg2 + "BTS|1\r");
+  const std::string bytes = std::string(kMsg1) + "BHS|^~\\&\r" + kMsg2 + "BTS|1\r";  // views point into it
+  auto r = split_batch(bytes);
   REQUIRE(r.ok());
   REQUIRE(r->batches.size() == 2);
   CHECK(r->batches[0].header.empty());
   CHECK(r->batches[0].messages.size() == 1);
   CHECK(r->batches[1].messages[0] == kMsg2);
+}
+
+TEST_CASE("split_batch: lenient mode skips indentation before a message, strict does not", "[batch]") {
+  std::string bytes = std::string("  ") + kMsg1 + "\t" + kMsg2;
+  auto r = split_batch(bytes);
+  REQUIRE(r.ok());
+  REQUIRE(r->message_count() == 1);  // the tab line is inside message 1: free text goes on
+  CHECK(offset_in(bytes, r->batches[0].messages[0]) == 2);
+  auto two = split_batch(std::string("  ") + kMsg1 + "\r\n  " + kMsg2);
+  REQUIRE(two.ok());
+  CHECK(two->message_count() == 1);
+  BatchOptions strict;
+  strict.strict = true;
+  CHECK_FALSE(split_batch(bytes, strict).ok());
 }
