@@ -41,9 +41,9 @@ void MllpFramer::append(std::string_view bytes) {
   }
   MllpEvent e;
   e.kind = MllpEvent::Kind::kTooLarge;
-  e.size = payload_.size() + bytes.size();
+  e.size = max_frame_ + 1;  // where it crossed the limit, whatever the read sizes
   e.offset = frame_offset_;
-  skipped_ = e.size;
+  skipped_ = payload_.size() + bytes.size();
   events_.push_back(std::move(e));
   std::string().swap(payload_);  // give the memory back: the frame may be huge
   state_ = State::kSkipping;

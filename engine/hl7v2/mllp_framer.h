@@ -37,7 +37,7 @@ struct MllpEvent {
   enum class Kind : std::uint8_t {
     kFrame,       // `payload` holds one complete frame, without the framing bytes
     kDiscarded,   // `size` bytes outside any frame (or an abandoned frame) were skipped
-    kTooLarge,    // a frame crossed the limit; it is being skipped to its end
+    kTooLarge,    // a frame crossed the limit (size = limit + 1); it is skipped to its end
     kIncomplete,  // the stream ended inside a frame of `size` bytes (after 0x0B)
   };
   Kind kind = Kind::kFrame;

@@ -119,7 +119,7 @@ TEST_CASE("mllp: oversize frames are reported once and skipped", "[mllp]") {
     REQUIRE(events.size() == 3);
     CHECK(events[0].kind == Kind::kTooLarge);
     CHECK(events[0].offset == 0);
-    CHECK(events[0].size > 10);
+    CHECK(events[0].size == 11);
     CHECK(events[1].payload == "ok");
     CHECK(events[2].kind == Kind::kFrame);  // exactly at the limit is fine
     CHECK(events[2].size == 10);
@@ -174,4 +174,28 @@ TEST_CASE("mllp: split_mllp on a corpus message file", "[mllp][corpus]") {
   auto bom = split_mllp("\xEF\xBB\xBF" + mllp_wrap("x"));
   REQUIRE(bom.ok());
   CHECK((*bom)[0].offset == 3);
+}
+
+TEST_CASE("mllp: events do not depend on how the stream is split", "[mllp]") {
+  std::uint32_t seed = 12345;
+  auto rnd = [&seed]() {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) & 0x7FFF;
+  };
+  const char alphabet[] = {'\x0B', '\x1C', '\x0D', '\n', 'a', 'b', ' '};
+  for (int round = 0; round < 300; ++round) {
+    std::string bytes;
+    std::size_t n = rnd() % 64;
+    for (std::size_t i = 0; i < n; ++i) bytes.push_back(alphabet[rnd() % sizeof alphabet]);
+    auto whole = run(bytes, 0, 8);
+    auto pieces = run(bytes, 1 + rnd() % 5, 8);
+    INFO("round " << round);
+    REQUIRE(whole.size() == pieces.size());
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+      CHECK(whole[i].kind == pieces[i].kind);
+      CHECK(whole[i].payload == pieces[i].payload);
+      CHECK(whole[i].offset == pieces[i].offset);
+      CHECK(whole[i].size == pieces[i].size);
+    }
+  }
 }
