@@ -5,7 +5,7 @@ namespace lienthong::hl7v2 {
 std::string_view Delimiters::encoding_characters(char (&buf)[5]) const {
   std::size_t n = 0;
   buf[n++] = component;
-  buf[n++] = repetition;
+  if (repetition != '\0') buf[n++] = repetition;
   if (escape != '\0') buf[n++] = escape;
   if (subcomponent != '\0') buf[n++] = subcomponent;
   if (truncation != '\0') buf[n++] = truncation;
