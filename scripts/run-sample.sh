@@ -18,8 +18,8 @@ fi
 LT="$BUILD_DIR/cli/lienthong"
 SAMPLE="samples/messages/adt_a01.hl7"
 
-echo "== lienthong hl7 json $SAMPLE"
-"$LT" hl7 json "$SAMPLE"
+echo "== lienthong hl7 json --pretty $SAMPLE"
+"$LT" hl7 json --pretty "$SAMPLE"
 echo
 PATHS=(MSH-9 MSH-10 'PID-3[*].1' PID-5 'PID-3[2].5' PV1-3.1 IN1-36)
 echo "== lienthong hl7 get $SAMPLE ${PATHS[*]}"
