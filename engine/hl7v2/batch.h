@@ -14,6 +14,7 @@
 // Thread-safety: pure function; the result views the caller's bytes.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,10 @@ struct BatchOptions {
 // Errors carry the byte offset of the offending segment in `bytes`, its id, and
 // `segment_index` = its 1-based position among the file's segments.
 Result<BatchFile, ParseError> split_batch(std::string_view bytes, const BatchOptions& options = {});
+// The BatchFile views its input: a temporary would leave it dangling.
+template <class S>
+  requires std::same_as<S, std::string>
+Result<BatchFile, ParseError> split_batch(S&& bytes, const BatchOptions& options = {}) = delete;
 
 // Offset of `part` (a view split_batch returned) within `bytes`.
 inline std::size_t offset_in(std::string_view bytes, std::string_view part) {

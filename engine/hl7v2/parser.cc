@@ -178,6 +178,7 @@ class MessageParser {
  private:
   static std::optional<ParseError> split_segments(Message& m, std::size_t pos, bool strict);
   static std::optional<ParseError> check_header(const Message& m, bool strict);
+  static std::size_t input_offset(std::string_view converted, std::size_t offset, charset::Charset cs);
 };
 
 Result<Message, ParseError> MessageParser::run(Message& m, std::string_view input,
@@ -257,9 +258,20 @@ Result<Message, ParseError> MessageParser::run(Message& m, std::string_view inpu
     while (pos < m.text_.size() && (is_eol(m.text_[pos]) || m.text_[pos] == ' ' || m.text_[pos] == '\t')) ++pos;
   }
 
-  if (auto err = split_segments(m, pos, options.strict)) return *err;
-  if (auto err = check_header(m, options.strict)) return *err;
-  return std::move(m);
+  std::optional<ParseError> err = split_segments(m, pos, options.strict);
+  if (!err) err = check_header(m, options.strict);
+  if (!err) return std::move(m);
+  if (m.text_.data() != input.data()) err->offset = input_offset(m.text_, err->offset, cs);
+  return *err;
+}
+
+std::size_t MessageParser::input_offset(std::string_view converted, std::size_t offset, charset::Charset cs) {
+  // Errors are found in the UTF-8 conversion, but callers point at the bytes
+  // they received. Re-encoding the prefix gives its length in the sender's
+  // charset exactly (the conversions round-trip); error offsets always fall on
+  // an ASCII byte, so the prefix never splits a character.
+  Result<std::string> prefix = charset::from_utf8(converted.substr(0, offset), cs);
+  return prefix.ok() ? prefix->size() : 0;
 }
 
 std::optional<ParseError> MessageParser::split_segments(Message& m, std::size_t pos, bool strict) {

@@ -8,6 +8,7 @@
 // Thread-safety: stateless functions; safe from any thread.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -57,6 +58,10 @@ struct ParseError {
 // views `bytes` (no copy); legacy charsets are converted into a buffer the
 // Message owns.
 Result<Message, ParseError> parse_view(std::string_view bytes, const ParseOptions& options = {});
+// A temporary would leave the Message viewing freed memory: use parse() instead.
+template <class S>
+  requires std::same_as<S, std::string>
+Result<Message, ParseError> parse_view(S&& bytes, const ParseOptions& options = {}) = delete;
 
 // Parses a message and takes ownership of its bytes.
 Result<Message, ParseError> parse(std::string bytes, const ParseOptions& options = {});

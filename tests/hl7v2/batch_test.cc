@@ -1,6 +1,7 @@
 #include "engine/hl7v2/batch.h"
 
 #include <catch2/catch.hpp>
+#include <deque>
 
 #include <string>
 
@@ -12,6 +13,14 @@ using lienthong::testing::corpus_dir;
 using lienthong::testing::read_file;
 
 namespace {
+
+// Keeps a test input alive for as long as the BatchFile that views it.
+const std::string& held(std::string s) {
+  static std::deque<std::string> store;
+  store.push_back(std::move(s));
+  return store.back();
+}
+
 
 std::string python_hl7(const std::string& name) { return read_file(corpus_dir() + "/python-hl7/" + name); }
 
@@ -155,26 +164,26 @@ TEST_CASE("split_batch: python-hl7 bad envelopes are rejected with a location", 
 
 TEST_CASE("split_batch: counts in BTS-1 and FTS-1 are checked", "[batch]") {
   std::string two = std::string("BHS|^~\\&|X\r") + kMsg1 + kMsg2;
-  CHECK(split_batch(two + "BTS|2\r").ok());
-  CHECK(split_batch(two + "BTS|\r").ok());
-  CHECK(split_batch(two + "BTS\r").ok());
+  CHECK(split_batch(held(two + "BTS|2\r")).ok());
+  CHECK(split_batch(held(two + "BTS|\r")).ok());
+  CHECK(split_batch(held(two + "BTS\r")).ok());
 
-  auto wrong = split_batch(two + "BTS|3\r");
+  auto wrong = split_batch(held(two + "BTS|3\r"));
   REQUIRE_FALSE(wrong.ok());
   CHECK(wrong.error().segment_id == "BTS");
   CHECK(wrong.error().field == 1);
   CHECK(wrong.error().message.find("says 3 but there are 2") != std::string::npos);
 
-  auto junk = split_batch(two + "BTS|two\r");
+  auto junk = split_batch(held(two + "BTS|two\r"));
   REQUIRE_FALSE(junk.ok());
   CHECK(junk.error().code == ErrorCode::kDataType);
 
   std::string file = "FHS|^~\\&|X\r" + two + "BTS|2\rBHS|^~\\&|Y\r" + kMsg1 + "BTS|1\r";
-  auto good = split_batch(file + "FTS|2\r");
+  auto good = split_batch(held(file + "FTS|2\r"));
   REQUIRE(good.ok());
   CHECK(good->batches.size() == 2);
   CHECK(good->message_count() == 3);
-  auto bad = split_batch(file + "FTS|1\r");
+  auto bad = split_batch(held(file + "FTS|1\r"));
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().segment_id == "FTS");
   CHECK(bad.error().message.find("batches") != std::string::npos);
@@ -182,18 +191,18 @@ TEST_CASE("split_batch: counts in BTS-1 and FTS-1 are checked", "[batch]") {
 
 TEST_CASE("split_batch: structural errors", "[batch]") {
   SECTION("FHS not first") {
-    auto r = split_batch(std::string(kMsg1) + "FHS|^~\\&\r");
+    auto r = split_batch(held(std::string(kMsg1) + "FHS|^~\\&\r"));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().segment_id == "FHS");
     CHECK(r.error().offset == std::string(kMsg1).size());
   }
   SECTION("anything after FTS") {
-    auto r = split_batch(std::string("FHS|^~\\&\r") + kMsg1 + "FTS|1\r" + kMsg2);
+    auto r = split_batch(held(std::string("FHS|^~\\&\r") + kMsg1 + "FTS|1\r" + kMsg2));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("after the FTS") != std::string::npos);
   }
   SECTION("second BTS") {
-    auto r = split_batch(std::string("BHS|^~\\&\r") + kMsg1 + "BTS|1\rBTS|0\r");
+    auto r = split_batch(held(std::string("BHS|^~\\&\r") + kMsg1 + "BTS|1\rBTS|0\r"));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().segment_id == "BTS");
   }
@@ -211,7 +220,7 @@ TEST_CASE("split_batch: structural errors", "[batch]") {
   SECTION("strict: FTS inside an open batch") {
     BatchOptions strict;
     strict.strict = true;
-    auto r = split_batch(std::string("FHS|^~\\&\rBHS|^~\\&\r") + kMsg1 + "FTS|1\r", strict);
+    auto r = split_batch(held(std::string("FHS|^~\\&\rBHS|^~\\&\r") + kMsg1 + "FTS|1\r"), strict);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().segment_id == "FTS");
   }
@@ -240,7 +249,7 @@ TEST_CASE("split_batch: lenient mode skips indentation before a message, strict 
   REQUIRE(r.ok());
   REQUIRE(r->message_count() == 1);  // the tab line is inside message 1: free text goes on
   CHECK(offset_in(bytes, r->batches[0].messages[0]) == 2);
-  auto two = split_batch(std::string("  ") + kMsg1 + "\r\n  " + kMsg2);
+  auto two = split_batch(held(std::string("  ") + kMsg1 + "\r\n  " + kMsg2));
   REQUIRE(two.ok());
   CHECK(two->message_count() == 1);
   BatchOptions strict;

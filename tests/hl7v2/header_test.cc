@@ -44,11 +44,11 @@ TEST_CASE("read_header on the CDC negative MSH cases", "[header][corpus]") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().field == 10);
   CHECK(read_header(no10).message_type == "ORM^O01^ORM_O01");
-  auto no2 = lienthong::hl7v2::parse_view(t::read_file(dir + "msh_present_but_missing_msh-2.hl7"));
+  auto no2 = lienthong::hl7v2::parse(t::read_file(dir + "msh_present_but_missing_msh-2.hl7"));
   REQUIRE_FALSE(no2.ok());
   CHECK(no2.error().field == 2);
-  CHECK_FALSE(lienthong::hl7v2::parse_view(t::read_file(dir + "msh_present_but_missing_all_fields.hl7")).ok());
-  CHECK_FALSE(lienthong::hl7v2::parse_view(t::read_file(dir + "empty.hl7")).ok());
+  CHECK_FALSE(lienthong::hl7v2::parse(t::read_file(dir + "msh_present_but_missing_all_fields.hl7")).ok());
+  CHECK_FALSE(lienthong::hl7v2::parse(t::read_file(dir + "empty.hl7")).ok());
   // MSH-6 is optional in HL7 v2: a missing receiving facility is not an error.
-  CHECK(lienthong::hl7v2::parse_view(t::read_file(dir + "msh_present_but_missing_msh-6.hl7")).ok());
+  CHECK(lienthong::hl7v2::parse(t::read_file(dir + "msh_present_but_missing_msh-6.hl7")).ok());
 }

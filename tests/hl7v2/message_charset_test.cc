@@ -77,3 +77,15 @@ TEST_CASE("reading a legacy message as UTF-8 is an error, not mojibake", "[parse
   while (static_cast<unsigned char>((*tcvn)[first_high]) < 0x80) ++first_high;
   CHECK(r.error().offset == first_high);
 }
+
+TEST_CASE("error offsets in a converted message point into the bytes received", "[parser][charset]") {
+  // Found by the parse fuzzer: 0xD4 is one byte in TCVN3 but three in UTF-8, so an
+  // offset into the conversion overshot the input.
+  std::string msg =
+      "MSH|^~\\&|A|B|C|D|20240101||ADT^A01|5|P|2.5|||||\xd4\xd4\xd4\xd4\xd4\xd4|TCVN\rPID1|\r";
+  ParseOptions strict;
+  strict.strict = true;
+  auto r = parse_view(msg, strict);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().offset == msg.find("PID1"));
+}
