@@ -108,6 +108,13 @@ void out(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 
 // Reads, splits and parses the whole input; on failure prints the reason and
 // returns its exit status.
+// Reads FILE (or stdin for "-"), saying on stderr why it could not.
+Result<InputFile> read_input(const std::string& path) {
+  auto input = InputFile::read(path);
+  if (!input.ok()) std::fprintf(stderr, "lienthong: %s\n", input.error().message.c_str());
+  return input;
+}
+
 struct Loaded {
   std::vector<hl7v2::Message> messages;
   int status = kExitOk;
@@ -143,11 +150,8 @@ int run_get(const Args& args, const InputOptions& options) {
     if (!p.ok()) return usage_error("bad path '" + args.positional[i] + "': " + p.error().message);
     paths.push_back(*p);
   }
-  auto input = InputFile::read(args.positional[0]);
-  if (!input.ok()) {
-    std::fprintf(stderr, "lienthong: %s\n", input.error().message.c_str());
-    return kExitNoInput;
-  }
+  auto input = read_input(args.positional[0]);
+  if (!input.ok()) return kExitNoInput;
   Loaded loaded = load(input.value(), options);
   if (loaded.status != kExitOk) return loaded.status;
   std::string text;
@@ -168,11 +172,8 @@ int run_get(const Args& args, const InputOptions& options) {
 
 int run_json(const Args& args, const InputOptions& options) {
   if (args.positional.size() != 1) return usage_error("json needs exactly one FILE");
-  auto input = InputFile::read(args.positional[0]);
-  if (!input.ok()) {
-    std::fprintf(stderr, "lienthong: %s\n", input.error().message.c_str());
-    return kExitNoInput;
-  }
+  auto input = read_input(args.positional[0]);
+  if (!input.ok()) return kExitNoInput;
   Loaded loaded = load(input.value(), options);
   if (loaded.status != kExitOk) return loaded.status;
   hl7v2::JsonOptions jo;
@@ -206,11 +207,8 @@ int run_ack(const Args& args, const InputOptions& options) {
   if (auto it = args.values.find("--control-id"); it != args.values.end()) ack_options.control_id = it->second;
   const bool raw_output = args.flags.count("--raw") != 0;
 
-  auto input = InputFile::read(args.positional[0]);
-  if (!input.ok()) {
-    std::fprintf(stderr, "lienthong: %s\n", input.error().message.c_str());
-    return kExitNoInput;
-  }
+  auto input = read_input(args.positional[0]);
+  if (!input.ok()) return kExitNoInput;
   auto raw = input->split(options);
   if (!raw.ok()) {
     std::fprintf(stderr, "%s\n", raw.error().message.c_str());
