@@ -1,0 +1,54 @@
+// The one interface source adapters use to hand the engine a message: an
+// adapter frames bytes (MLLP, HTTP body, file), builds an Inbound and calls
+// MessageSink::submit; the engine answers through the callback once it has
+// decided — for an accepted message only after it is durably stored.
+// Adapters know nothing of routes, mappings or the store.
+//
+// Thread-safety: submit() may be called from any thread. The callback may run
+// on another thread (the store's writer); adapters must post it back to their
+// own executor before touching connection state.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "engine/charset/charset.h"
+
+namespace lienthong::core {
+
+// How a listener wants its messages answered.
+enum class AckMode {
+  kAuto,      // enhanced (CA/CE/CR) when the message's MSH-15/16 ask for it, else original
+  kOriginal,  // always AA/AE/AR
+  kEnhanced,  // always CA/CE/CR
+};
+
+struct Inbound {
+  std::string source;             // listener name
+  std::string peer;               // remote address "ip:port"
+  std::string bytes;              // one message, framing removed
+  std::int64_t received_at_us = 0;  // microseconds since the Unix epoch
+  // Listener settings that shape how this message is read and answered.
+  std::optional<charset::Charset> encoding;  // overrides MSH-18 when set
+  bool strict = false;
+  AckMode ack_mode = AckMode::kAuto;
+};
+
+struct Answer {
+  std::string bytes;      // the ACK to send back (CR-separated segments, no framing)
+  bool accepted = false;  // AA/CA: durably stored (or a duplicate of a stored message)
+};
+
+using AnswerCallback = std::function<void(Answer)>;
+
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  // Exactly one call of `done` follows every submit, also when the engine is
+  // shutting down (then with a rejecting answer).
+  virtual void submit(Inbound message, AnswerCallback done) = 0;
+};
+
+}  // namespace lienthong::core
