@@ -7,12 +7,10 @@
 namespace lienthong::adapters::mllp {
 
 void FrameHeadTracker::begin_chunk(std::string_view chunk) {
-  // Carry the previous chunk's last frame forward before its memory goes.
-  const std::size_t last_start = chunk_.rfind(hl7v2::kMllpStart);
-  if (last_start != std::string_view::npos) {
-    carried_offset_ = chunk_offset_ + last_start;
-    std::string_view rest = chunk_.substr(last_start + 1);
-    carried_.assign(rest.substr(0, std::min(rest.size(), kHeadBytes)));
+  if (next_valid_) {
+    carried_.swap(next_);
+    carried_offset_ = next_offset_;
+    next_valid_ = false;
   }
   // The carried frame goes on in this chunk up to the next 0x0B.
   if (carried_.size() < kHeadBytes) {
@@ -22,6 +20,14 @@ void FrameHeadTracker::begin_chunk(std::string_view chunk) {
   chunk_offset_ = position_;
   chunk_ = chunk;
   position_ += chunk.size();
+  // Copy the chunk's last frame head now: the caller may reuse the chunk's memory.
+  const std::size_t last_start = chunk.rfind(hl7v2::kMllpStart);
+  if (last_start != std::string_view::npos) {
+    std::string_view rest = chunk.substr(last_start + 1);
+    next_.assign(rest.substr(0, std::min(rest.size(), kHeadBytes)));
+    next_offset_ = chunk_offset_ + last_start;
+    next_valid_ = true;
+  }
 }
 
 std::string_view FrameHeadTracker::head_of(std::size_t frame_offset) const {

@@ -5,9 +5,9 @@
 //
 // Relies on MllpFramer's rule that every 0x0B starts a new frame. Use: call
 // begin_chunk(chunk) before MllpFramer::feed(chunk), then head_of(offset) for
-// events from that feed while the chunk's memory is still alive. Only the last
-// frame of a chunk is copied (it may continue in the next chunk), at most
-// kHeadBytes.
+// events from that feed while the chunk's memory is still alive (the chunk may
+// be overwritten once the next one begins). Only the last frame of a chunk is
+// copied (it may continue in the next chunk), at most kHeadBytes.
 //
 // Thread-safety: one owner.
 #pragma once
@@ -31,6 +31,9 @@ class FrameHeadTracker {
  private:
   std::string carried_;          // head of the frame that was open when the chunk began
   std::size_t carried_offset_ = static_cast<std::size_t>(-1);
+  std::string next_;              // head of the chunk's last frame, carried from the next chunk on
+  std::size_t next_offset_ = 0;
+  bool next_valid_ = false;
   std::string_view chunk_;
   std::size_t chunk_offset_ = 0;  // stream offset of chunk_[0]
   std::size_t position_ = 0;      // bytes seen before the current chunk ends

@@ -235,6 +235,7 @@ Status MllpListener::start() { return impl_->start(); }
 std::uint16_t MllpListener::port() const { return impl_->port(); }
 void MllpListener::stop_accepting() { impl_->stop_accepting(); }
 void MllpListener::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
+  if (!done) done = [] {};
   impl_->shutdown(grace, std::move(done));
 }
 MllpListenerStats MllpListener::stats() const { return impl_->stats(); }

@@ -132,6 +132,10 @@ TEST_CASE("listener: an oversized frame is answered AR 207 and the connection go
   SECTION("in one write with the next frame") {
     REQUIRE(client.send(hl7v2::mllp_wrap(big) + hl7v2::mllp_wrap(make_message("AFTER1"))));
   }
+  SECTION("byte by byte") {
+    const std::string stream = hl7v2::mllp_wrap(big) + hl7v2::mllp_wrap(make_message("AFTER1"));
+    for (char c : stream) REQUIRE(client.send(std::string(1, c)));
+  }
   SECTION("in small pieces") {
     const std::string stream = hl7v2::mllp_wrap(big) + hl7v2::mllp_wrap(make_message("AFTER1"));
     for (std::size_t i = 0; i < stream.size(); i += 700) REQUIRE(client.send(stream.substr(i, 700)));
