@@ -29,6 +29,7 @@ class MllpSender::Impl {
     const std::string control_id = hl7v2::read_header(message).control_id;
     if (control_id.empty()) return SendError{SendError::Kind::kBadMessage, "message has no MSH-10 (control id)"};
     const std::string framed = hl7v2::mllp_wrap(message);
+    discarded_at_start_ = discarded_;
     std::optional<SendError> last;
     for (int attempt = 0; attempt < std::max(config_.max_attempts, 1); ++attempt) {
       if (attempt > 0) backoff(attempt);
@@ -158,8 +159,12 @@ class MllpSender::Impl {
   SendError timed_out(const std::string& control_id) {
     close();
     log(LogLevel::kWarning, "event=mllp.ack_timeout control_id=" + control_id);
-    return SendError{SendError::Kind::kTimeout, where() + ": no ACK for " + control_id + " within " +
-                                                   std::to_string(config_.ack_timeout.count()) + " ms"};
+    std::string text = where() + ": no ACK for " + control_id + " within " +
+                       std::to_string(config_.ack_timeout.count()) + " ms";
+    if (discarded_ > discarded_at_start_) {
+      text += " (" + std::to_string(discarded_ - discarded_at_start_) + " mismatched answers discarded)";
+    }
+    return SendError{SendError::Kind::kTimeout, std::move(text)};
   }
 
   MllpSenderConfig config_;
@@ -169,6 +174,7 @@ class MllpSender::Impl {
   std::optional<hl7v2::MllpFramer> framer_;  // per connection
   std::array<char, 16 * 1024> buffer_{};
   std::uint64_t discarded_ = 0;
+  std::uint64_t discarded_at_start_ = 0;  // discarded_ when the current send began
 };
 
 MllpSender::MllpSender(MllpSenderConfig config, LogFn log)

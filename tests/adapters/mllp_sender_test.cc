@@ -107,6 +107,7 @@ TEST_CASE("sender: a server that only sends the wrong id ends in a timeout", "[m
   auto result = sender.send(make_message("T1"));
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().kind == SendError::Kind::kTimeout);
+  CHECK(result.error().message.find("1 mismatched answers discarded") != std::string::npos);
   CHECK(sender.discarded_acks() == 1);
 }
 
