@@ -279,6 +279,64 @@ TEST_CASE("listener: shutdown answers what is in flight, then closes", "[mllp][l
   CHECK_FALSE(late.connected());
 }
 
+TEST_CASE("listener: a sink that answers inside submit is served in order", "[mllp][listener]") {
+  InlineSink sink;
+  IoThreads io;
+  MllpListener listener(io.io(), test_config(), sink);
+  REQUIRE(listener.start().ok());
+  RawClient client(listener.port());
+  const auto ids = numbered("IN", 10);
+  std::string stream;
+  for (const auto& id : ids) stream += hl7v2::mllp_wrap(make_message(id));
+  REQUIRE(client.send(stream));
+  CHECK(read_ids(client, ids.size()) == ids);
+  std::promise<void> done;
+  listener.shutdown(2s, [&] { done.set_value(); });
+  CHECK(done.get_future().wait_for(5s) == std::future_status::ready);
+}
+
+TEST_CASE("listener: a peer that stops sending still gets every answer, then EOF", "[mllp][listener]") {
+  Fixture f(test_config(), 20ms);
+  RawClient client(f.port);
+  const auto ids = numbered("HC", 5);
+  std::string stream;
+  for (const auto& id : ids) stream += hl7v2::mllp_wrap(make_message(id));
+  REQUIRE(client.send(stream + "\x0BMSH|unfinished"));
+  client.finish_sending();
+  CHECK(read_ids(client, ids.size()) == ids);
+  CHECK(client.wait_closed());
+  CHECK(f.listener.stats().bytes_discarded == 14);  // the unfinished frame after 0x0B
+}
+
+TEST_CASE("listener: an oversized frame in enhanced mode is answered CR", "[mllp][listener]") {
+  MllpListenerConfig config = test_config();
+  config.max_frame_bytes = 1024;
+  config.ack_mode = "enhanced";
+  Fixture f(config);
+  RawClient client(f.port);
+  REQUIRE(client.send_frame(make_message("BIGCR", std::string(2000, 'y'))));
+  auto reject = client.read_frame();
+  REQUIRE(reject);
+  CHECK(ack_fields(*reject).code == "CR");
+  CHECK(ack_fields(*reject).control_id == "BIGCR");
+}
+
+TEST_CASE("listener: shutdown closes connections whose answers do not come by the deadline", "[mllp][listener]") {
+  IoThreads io;
+  SilentSink sink;  // destroyed (answering late) while io still runs
+  MllpListener listener(io.io(), test_config(), sink);
+  REQUIRE(listener.start().ok());
+  RawClient client(listener.port());
+  REQUIRE(client.send_frame(make_message("NEVER")));
+  for (int i = 0; i < 500 && sink.held() == 0; ++i) std::this_thread::sleep_for(10ms);
+  REQUIRE(sink.held() == 1);
+  std::promise<void> done;
+  listener.shutdown(200ms, [&] { done.set_value(); });
+  CHECK(done.get_future().wait_for(5s) == std::future_status::ready);
+  CHECK(client.wait_closed());
+  CHECK(listener.stats().connections_open == 0);
+}
+
 TEST_CASE("listener: bind errors and bad settings are values", "[mllp][listener]") {
   Fixture f;
   MllpListenerConfig config = test_config();

@@ -160,6 +160,36 @@ class TestSink : public core::MessageSink {
   std::thread worker_;
 };
 
+// Answers inside submit(), on the caller's thread (as Intake does for a refusal).
+class InlineSink : public core::MessageSink {
+ public:
+  void submit(core::Inbound message, core::AnswerCallback done) override {
+    ++submitted;
+    done(TestSink::answer_for(message));
+  }
+  std::atomic<std::size_t> submitted{0};
+};
+
+// Never answers until destroyed; then answers everything it holds.
+class SilentSink : public core::MessageSink {
+ public:
+  ~SilentSink() override {
+    for (auto& item : held_) item.second(TestSink::answer_for(item.first));
+  }
+  void submit(core::Inbound message, core::AnswerCallback done) override {
+    std::lock_guard lock(mutex_);
+    held_.emplace_back(std::move(message), std::move(done));
+  }
+  std::size_t held() {
+    std::lock_guard lock(mutex_);
+    return held_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<core::Inbound, core::AnswerCallback>> held_;
+};
+
 // An io_context run by `threads` threads until destroyed.
 class IoThreads {
  public:
@@ -237,6 +267,11 @@ class RawClient {
   void close() {
     boost::system::error_code ignored;
     socket_.close(ignored);
+  }
+  // Half-close: no more bytes from us; answers can still come.
+  void finish_sending() {
+    boost::system::error_code ignored;
+    socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
   }
 
  private:
