@@ -52,6 +52,12 @@ class SessionRegistry {
     {
       std::lock_guard lock(mutex_);
       if (!sessions_.empty()) {
+        if (on_empty_) {  // a second shutdown: both callers hear of the end
+          done = [first = std::move(on_empty_), second = std::move(done)] {
+            first();
+            second();
+          };
+        }
         on_empty_ = std::move(done);
         return;
       }
