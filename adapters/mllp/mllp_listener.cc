@@ -203,6 +203,10 @@ class MllpListener::Impl : public std::enable_shared_from_this<MllpListener::Imp
       socket.close(ignored);
     } else {
       ++counters_->connections_accepted;
+      // Answers are small writes: without NODELAY, Nagle holds the second one
+      // until the peer's delayed ACK (~40 ms), which caps a pipelining peer.
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       const std::uint64_t id = next_id_++;
       auto registry = registry_;
       auto session = std::make_shared<MllpSession>(std::move(socket), peer, settings_, counters_, sink_,

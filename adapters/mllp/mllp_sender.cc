@@ -98,6 +98,7 @@ class MllpSender::Impl {
       return SendError{SendError::Kind::kConnect,
                        where() + ": " + (ec == asio::error::connection_refused ? "connection refused" : ec.message())};
     }
+    socket_.set_option(tcp::no_delay(true), ec);  // one small frame per message: send it now
     framer_.emplace(config_.max_ack_bytes);
     return std::nullopt;
   }
