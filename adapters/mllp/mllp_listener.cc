@@ -165,6 +165,7 @@ class MllpListener::Impl : public std::enable_shared_from_this<MllpListener::Imp
     s.frames_too_large = counters_->frames_too_large;
     s.idle_closes = counters_->idle_closes;
     s.read_timeouts = counters_->read_timeouts;
+    s.write_timeouts = counters_->write_timeouts;
     return s;
   }
 

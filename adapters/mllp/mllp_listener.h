@@ -38,6 +38,7 @@ struct MllpListenerStats {
   std::uint64_t frames_too_large = 0;
   std::uint64_t idle_closes = 0;
   std::uint64_t read_timeouts = 0;
+  std::uint64_t write_timeouts = 0;
 };
 
 class MllpListener {

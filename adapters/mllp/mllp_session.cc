@@ -226,6 +226,7 @@ void MllpSession::start_write() {
   writing_count_ = queued_count_;
   queued_count_ = 0;
   write_busy_ = true;
+  write_started_ = Clock::now();
   boost::asio::async_write(socket_, boost::asio::buffer(writing_),
                            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                              self->on_written(ec);
@@ -291,6 +292,13 @@ void MllpSession::on_watchdog(const boost::system::error_code& ec) {
     do_close("read timeout");
     return;
   }
+  // A peer that stops reading its answers would hold the connection forever.
+  if (write_busy_ && now >= write_started_ + settings_->idle_timeout) {
+    ++counters_->write_timeouts;
+    log(LogLevel::kWarning, "event=mllp.write_timeout timeout_ms=" + std::to_string(settings_->idle_timeout.count()));
+    do_close("write timeout");
+    return;
+  }
   const bool idle = pending_.empty() && !write_busy_ && queued_.empty() && !frame_started_;
   if (idle && now >= last_activity_ + settings_->idle_timeout) {
     ++counters_->idle_closes;
@@ -299,6 +307,7 @@ void MllpSession::on_watchdog(const boost::system::error_code& ec) {
     return;
   }
   Clock::time_point next = idle ? last_activity_ + settings_->idle_timeout : now + settings_->idle_timeout;
+  if (write_busy_) next = std::min(next, write_started_ + settings_->idle_timeout);
   if (frame_started_ && reading_) {
     next = std::min(next, std::max(*frame_started_ + settings_->read_timeout, now + std::chrono::milliseconds(1)));
   }

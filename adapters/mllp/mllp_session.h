@@ -12,7 +12,8 @@
 // MSH at the frame's start, and the connection is kept: the framer skips the
 // rest of that frame and resynchronises on its 0x1C 0x0D (or the next 0x0B), so
 // nothing after it is lost. A frame that is started but not finished within
-// read_timeout, or a connection with no bytes and nothing in flight for
+// read_timeout, a connection with no bytes and nothing in flight for
+// idle_timeout, or a write of answers the peer does not take within
 // idle_timeout, is closed.
 //
 // Thread-safety: all state lives on the socket's strand. start(), drain() and
@@ -64,6 +65,7 @@ struct ListenerCounters {
   std::atomic<std::uint64_t> frames_too_large{0};
   std::atomic<std::uint64_t> idle_closes{0};
   std::atomic<std::uint64_t> read_timeouts{0};
+  std::atomic<std::uint64_t> write_timeouts{0};  // the peer did not take its answers
 };
 
 class MllpSession : public std::enable_shared_from_this<MllpSession> {
@@ -134,6 +136,7 @@ class MllpSession : public std::enable_shared_from_this<MllpSession> {
   bool closed_ = false;
 
   Clock::time_point last_activity_;
+  Clock::time_point write_started_;  // of the write in progress
   std::optional<Clock::time_point> frame_started_;  // a frame is open since then
   std::optional<Clock::time_point> watch_deadline_;  // the watchdog's pending wait
 };

@@ -337,6 +337,30 @@ TEST_CASE("listener: shutdown closes connections whose answers do not come by th
   CHECK(listener.stats().connections_open == 0);
 }
 
+TEST_CASE("listener: a peer that never reads its answers is closed", "[mllp][listener]") {
+  MllpListenerConfig config = test_config();
+  config.idle_timeout_ms = 200;
+  Fixture f(config);
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.open(boost::asio::ip::tcp::v4());
+  socket.set_option(boost::asio::socket_base::receive_buffer_size(4096));
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), f.port});
+  // Send until the listener gives up on us: it stops reading once its answers
+  // back up, so our writes block too; a send timeout keeps them bounded.
+  timeval tv{};
+  tv.tv_sec = 5;
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  std::string window;
+  for (int i = 0; i < 100; ++i) window += hl7v2::mllp_wrap(make_message("NR" + std::to_string(i), std::string(400, 'z')));
+  boost::system::error_code ec;
+  for (int round = 0; round < 2000 && !ec; ++round) boost::asio::write(socket, boost::asio::buffer(window), ec);
+  CHECK(ec);  // closed by the listener (reset / broken pipe), not by our send timeout
+  CHECK(ec != boost::asio::error::would_block);
+  CHECK(ec != boost::asio::error::try_again);
+  CHECK(f.listener.stats().write_timeouts == 1);
+}
+
 TEST_CASE("listener: bind errors and bad settings are values", "[mllp][listener]") {
   Fixture f;
   MllpListenerConfig config = test_config();
