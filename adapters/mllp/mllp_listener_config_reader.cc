@@ -6,7 +6,9 @@ namespace lienthong::adapters::mllp {
 
 MllpListenerConfig read_mllp_listener_config(const core::ConfigObject& object) {
   MllpListenerConfig config;
-  config.name = object.required_string("name");
+  // The loader requires "name" for every listener type and reports it missing;
+  // asking again would report it twice.
+  config.name = object.string("name");
   config.host = object.string("host", config.host);
   boost::system::error_code ec;
   boost::asio::ip::make_address(config.host, ec);

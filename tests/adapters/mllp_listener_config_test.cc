@@ -64,8 +64,8 @@ TEST_CASE("listener config: keys, defaults and rules", "[mllp][config]") {
     std::string all;
     for (const auto& e : doc.errors()) all += e + "\n";
     INFO(all);
-    CHECK(doc.errors().size() == 7);
-    for (const char* key : {"$.name", "$.host", "$.port", "$.encoding", "$.ack_mode", "$.max_in_flight", "$.colour"}) {
+    CHECK(doc.errors().size() == 6);  // "name" missing is the loader's to report
+    for (const char* key : {"$.host", "$.port", "$.encoding", "$.ack_mode", "$.max_in_flight", "$.colour"}) {
       CHECK(all.find(std::string("lienthong.json: ") + key) != std::string::npos);
     }
   }
