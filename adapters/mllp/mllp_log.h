@@ -1,5 +1,6 @@
-// How the MLLP adapter reports events until the engine has a log API
-// (engine/core/log.h): one structured key=value line per event, e.g.
+// How the MLLP adapter reports events: one structured key=value line per
+// event, handed to a callback so the adapter stays testable on its own
+// (mllp_listener_type.cc forwards them to core::log), e.g.
 // "event=mllp.discarded listener=adt peer=10.0.0.5:41000 bytes=12". Lines carry
 // peers, sizes, counts and control ids, never message content.
 //
