@@ -1,0 +1,41 @@
+#include "engine/store/append_queue.h"
+
+namespace lienthong::store {
+
+bool AppendQueue::push(PendingAppend& item) {
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return false;
+    items_.push_back(std::move(item));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+std::vector<PendingAppend> AppendQueue::take_batch(std::size_t max,
+                                                   std::chrono::microseconds delay) {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !items_.empty() || closed_; });
+  if (items_.size() < max && !closed_ && delay.count() > 0) {
+    // Only the writer waits here, so a wake-up per push is cheap enough.
+    cv_.wait_for(lock, delay, [&] { return items_.size() >= max || closed_; });
+  }
+  std::size_t n = std::min(max, items_.size());
+  std::vector<PendingAppend> batch;
+  batch.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    batch.push_back(std::move(items_.front()));
+    items_.pop_front();
+  }
+  return batch;
+}
+
+void AppendQueue::close() {
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+  }
+  cv_.notify_all();
+}
+
+}  // namespace lienthong::store

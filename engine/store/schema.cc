@@ -1,0 +1,99 @@
+#include "engine/store/schema.h"
+
+#include <array>
+#include <string>
+
+#include "engine/store/sqlite_handle.h"
+
+namespace lienthong::store {
+namespace {
+
+// Append only: a released migration is never edited, a change is a new entry.
+constexpr std::array kMigrations = {
+    // 1: messages, with the duplicate lookup and time indexes.
+    R"sql(
+      CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        peer TEXT NOT NULL,
+        received_at_us INTEGER NOT NULL,
+        raw BLOB NOT NULL,
+        encoding TEXT NOT NULL,
+        message_type TEXT NOT NULL,
+        trigger_event TEXT NOT NULL,
+        version TEXT NOT NULL,
+        control_id TEXT NOT NULL,
+        sending_application TEXT NOT NULL,
+        sending_facility TEXT NOT NULL,
+        status TEXT NOT NULL,
+        ack BLOB NOT NULL,
+        error TEXT NOT NULL,
+        size INTEGER NOT NULL
+      );
+      CREATE INDEX messages_duplicate_key
+        ON messages (source, sending_application, sending_facility, control_id);
+      CREATE INDEX messages_received_at ON messages (received_at_us);
+    )sql",
+};
+
+Result<std::int64_t> read_version(sqlite3* db) {
+  auto app = sqlite::query_int(db, "PRAGMA application_id");
+  if (!app) return app.error();
+  auto version = sqlite::query_int(db, "PRAGMA user_version");
+  if (!version) return version.error();
+  if (*version == 0 && *app == 0) {
+    auto tables = sqlite::query_int(db, "SELECT count(*) FROM sqlite_schema");
+    if (!tables) return tables.error();
+    if (*tables == 0) return std::int64_t{0};  // a new, empty file
+    return Error{"not a lienthong store (it has tables but no lienthong schema)", {}};
+  }
+  if (*app != kApplicationId) {
+    return Error{"not a lienthong store (application_id " + std::to_string(*app) + ")", {}};
+  }
+  if (*version > current_schema_version()) {
+    return Error{"store schema version " + std::to_string(*version) +
+                 " is newer than this program's (" +
+                 std::to_string(current_schema_version()) + ")", {}};
+  }
+  return *version;
+}
+
+}  // namespace
+
+std::int64_t current_schema_version() { return static_cast<std::int64_t>(kMigrations.size()); }
+
+Status migrate(sqlite3* db) {
+  for (;;) {
+    if (auto s = sqlite::exec(db, "BEGIN IMMEDIATE"); !s) return s;
+    // Read inside the write lock: another process may have migrated meanwhile.
+    auto version = read_version(db);
+    if (!version || *version == current_schema_version()) {
+      (void)sqlite::exec(db, "ROLLBACK");
+      if (!version) return version.error();
+      return Status::Ok();
+    }
+    std::string sql = kMigrations[static_cast<std::size_t>(*version)];
+    sql += "; PRAGMA user_version = " + std::to_string(*version + 1);
+    sql += "; PRAGMA application_id = " + std::to_string(kApplicationId);
+    Status applied = sqlite::exec(db, sql.c_str());
+    if (applied) applied = sqlite::exec(db, "COMMIT");
+    if (!applied) {
+      if (!sqlite3_get_autocommit(db)) (void)sqlite::exec(db, "ROLLBACK");
+      return Error{"migration to schema version " + std::to_string(*version + 1) +
+                   " failed: " + applied.error().message, {}};
+    }
+  }
+}
+
+Status check_schema(sqlite3* db) {
+  auto version = read_version(db);
+  if (!version) return version.error();
+  if (*version != current_schema_version()) {
+    return Error{"store schema version " + std::to_string(*version) + " is older than " +
+                 std::to_string(current_schema_version()) +
+                 "; start the engine once to migrate it", {}};
+  }
+  return Status::Ok();
+}
+
+}  // namespace lienthong::store

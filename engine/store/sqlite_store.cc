@@ -1,0 +1,176 @@
+#include "engine/store/sqlite_store.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "engine/store/batch_writer.h"
+#include "engine/store/message_query.h"
+#include "engine/store/schema.h"
+
+namespace lienthong::store {
+namespace {
+
+const char* synchronous_pragma(Synchronous s) {
+  switch (s) {
+    case Synchronous::kFull: return "PRAGMA synchronous = FULL";
+    case Synchronous::kNormal: return "PRAGMA synchronous = NORMAL";
+    case Synchronous::kOff: return "PRAGMA synchronous = OFF";
+  }
+  return "PRAGMA synchronous = FULL";
+}
+
+Error at(const std::string& path, const Error& e) {
+  return Error{"store " + path + ": " + e.message, {}};
+}
+
+Status use_wal(sqlite3* db) {
+  auto stmt = sqlite::Statement::prepare(db, "PRAGMA journal_mode = WAL");
+  if (!stmt) return stmt.error();
+  int rc = stmt->step();
+  if (rc != SQLITE_ROW) return Error{sqlite::describe(db, rc, "cannot set WAL mode"), {}};
+  if (std::string mode = stmt->column_text(0); mode != "wal") {
+    return Error{"cannot set WAL mode (journal mode stays " + mode + ")", {}};
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteStoreOptions options) {
+  const std::string path = options.path;
+  if (path.empty()) return Error{"store path is empty", {}};
+  if (options.batch_max == 0) options.batch_max = 1;
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) return Error{"store " + path + ": cannot create directory: " + ec.message(), {}};
+  }
+
+  auto db = sqlite::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.vfs,
+                         options.busy_timeout_ms);
+  if (!db) return db.error();
+  if (auto s = use_wal(db->get()); !s) return at(path, s.error());
+  if (auto s = sqlite::exec(db->get(), synchronous_pragma(options.synchronous)); !s) {
+    return at(path, s.error());
+  }
+  if (auto s = migrate(db->get()); !s) return at(path, s.error());
+
+  const std::int64_t window_us = options.duplicate_window_seconds * 1'000'000;
+  auto writer = BatchWriter::create(std::move(*db), window_us);
+  if (!writer) return at(path, writer.error());
+
+  auto reader = sqlite::open(path, SQLITE_OPEN_READONLY, options.vfs, options.busy_timeout_ms);
+  if (!reader) return reader.error();
+
+  std::unique_ptr<SqliteStore> store(new SqliteStore());
+  store->options_ = std::move(options);
+  store->writer_ = std::make_unique<BatchWriter>(std::move(*writer));
+  store->reader_ = std::move(*reader);
+  store->writer_thread_ = std::thread([s = store.get()] { s->run_writer(); });
+  return store;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open_readonly(const std::string& path,
+                                                                const std::string& vfs) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Error{"store " + path + ": no such file", {}};
+  }
+  auto reader = sqlite::open(path, SQLITE_OPEN_READONLY, vfs, 5000);
+  if (!reader) return reader.error();
+  if (auto s = check_schema(reader->get()); !s) return at(path, s.error());
+
+  std::unique_ptr<SqliteStore> store(new SqliteStore());
+  store->options_.path = path;
+  store->options_.vfs = vfs;
+  store->readonly_ = true;
+  store->reader_ = std::move(*reader);
+  return store;
+}
+
+SqliteStore::~SqliteStore() { close(); }
+
+void SqliteStore::append(InboundRecord record, AppendCallback done) {
+  if (readonly_) {
+    done(Error{"store " + options_.path + " is open read-only", {}});
+    return;
+  }
+  PendingAppend item{std::move(record), std::move(done)};
+  if (!queue_.push(item)) item.done(Error{"store " + options_.path + " is closed", {}});
+}
+
+void SqliteStore::run_writer() {
+  const auto delay = std::chrono::microseconds(options_.batch_delay_us);
+  for (;;) {
+    std::vector<PendingAppend> batch = queue_.take_batch(options_.batch_max, delay);
+    if (batch.empty()) return;
+    std::vector<Result<Appended>> outcomes = writer_->commit(batch);
+    if (outcomes.front().ok()) {
+      commits_.fetch_add(1, std::memory_order_relaxed);
+      for (const auto& o : outcomes) {
+        (o->duplicate ? duplicates_ : stored_).fetch_add(1, std::memory_order_relaxed);
+      }
+    } else {
+      failed_batches_.fetch_add(1, std::memory_order_relaxed);
+      if (writer_->broken()) {
+        std::lock_guard lock(broken_mu_);
+        broken_ = writer_->broken();
+      }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
+  }
+}
+
+void SqliteStore::close() {
+  std::call_once(close_once_, [this] {
+    queue_.close();
+    if (writer_thread_.joinable()) writer_thread_.join();
+    writer_.reset();
+    std::lock_guard lock(read_mu_);
+    reader_.reset();
+  });
+}
+
+Result<std::vector<MessageSummary>> SqliteStore::list(const MessageFilter& filter) {
+  std::lock_guard lock(read_mu_);
+  if (!reader_) return Error{"store " + options_.path + " is closed", {}};
+  auto out = query_messages(reader_.get(), filter);
+  if (!out) return at(options_.path, out.error());
+  return out;
+}
+
+Result<std::optional<MessageDetail>> SqliteStore::get(std::int64_t id) {
+  std::lock_guard lock(read_mu_);
+  if (!reader_) return Error{"store " + options_.path + " is closed", {}};
+  auto out = query_message(reader_.get(), id);
+  if (!out) return at(options_.path, out.error());
+  return out;
+}
+
+Result<std::string> SqliteStore::integrity_check() {
+  std::lock_guard lock(read_mu_);
+  if (!reader_) return Error{"store " + options_.path + " is closed", {}};
+  auto stmt = sqlite::Statement::prepare(reader_.get(), "PRAGMA integrity_check");
+  if (!stmt) return stmt.error();
+  std::string out;
+  int rc;
+  while ((rc = stmt->step()) == SQLITE_ROW) {
+    if (!out.empty()) out += "\n";
+    out += stmt->column_text(0);
+  }
+  if (rc != SQLITE_DONE) return Error{sqlite::describe(reader_.get(), rc, "integrity_check"), {}};
+  return out;
+}
+
+SqliteStoreStats SqliteStore::stats() const {
+  return SqliteStoreStats{commits_.load(), failed_batches_.load(), stored_.load(),
+                          duplicates_.load()};
+}
+
+std::optional<std::string> SqliteStore::broken() const {
+  std::lock_guard lock(broken_mu_);
+  return broken_;
+}
+
+}  // namespace lienthong::store

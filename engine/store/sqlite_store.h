@@ -1,0 +1,91 @@
+// SqliteStore: the embedded Store, one SQLite file in WAL mode.
+//
+// One writer thread owns the write connection and group-commits queued appends
+// (batch_writer.h); list()/get() use a separate read connection, so readers never
+// wait for a commit. open_readonly() gives a reader that works beside a running
+// engine (another process holding the writer). Durability and duplicate rules:
+// docs/specs/store.md.
+//
+// Thread-safety: every method may be called from any thread. Callbacks run on the
+// writer thread, after the commit that holds their record; an append after
+// close() (or on a read-only store) gets its Error inline, on the caller's thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "engine/store/append_queue.h"
+#include "engine/store/sqlite_handle.h"
+#include "engine/store/store.h"
+
+namespace lienthong::store {
+
+class BatchWriter;
+
+enum class Synchronous { kFull, kNormal, kOff };  // kOff: tests and benchmarks only
+
+struct SqliteStoreOptions {
+  std::string path;                          // the database file; its directory is created
+  Synchronous synchronous = Synchronous::kFull;
+  std::int64_t duplicate_window_seconds = 24 * 3600;  // 0 = no duplicate detection
+  std::size_t batch_max = 256;               // records per commit at most
+  std::int64_t batch_delay_us = 1000;        // how long a batch waits to fill
+  int busy_timeout_ms = 5000;                // waiting for another process's lock
+  std::string vfs;                           // SQLite VFS name; empty = default (tests)
+};
+
+struct SqliteStoreStats {
+  std::uint64_t commits = 0;       // transactions committed
+  std::uint64_t failed_batches = 0;
+  std::uint64_t stored = 0;        // records inserted
+  std::uint64_t duplicates = 0;    // records answered as duplicates
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Creates/migrates the file and starts the writer. Errors name the path.
+  static Result<std::unique_ptr<SqliteStore>> open(SqliteStoreOptions options);
+  // A reader only: append() fails; the file must exist and be a current store.
+  static Result<std::unique_ptr<SqliteStore>> open_readonly(const std::string& path,
+                                                            const std::string& vfs = {});
+
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  void append(InboundRecord record, AppendCallback done) override;
+  Result<std::vector<MessageSummary>> list(const MessageFilter& filter) override;
+  Result<std::optional<MessageDetail>> get(std::int64_t id) override;
+  void close() override;
+
+  SqliteStoreStats stats() const;
+  // Why appends fail fast, if the writer stopped writing (failed fsync).
+  std::optional<std::string> broken() const;
+  // PRAGMA integrity_check through the read connection: "ok" or the problems.
+  Result<std::string> integrity_check();
+
+ private:
+  SqliteStore() = default;
+  void run_writer();
+
+  SqliteStoreOptions options_;
+  bool readonly_ = false;
+  AppendQueue queue_;
+  std::unique_ptr<BatchWriter> writer_;  // touched only by the writer thread
+  std::thread writer_thread_;
+  std::once_flag close_once_;
+
+  mutable std::mutex read_mu_;
+  sqlite::Connection reader_;
+
+  std::atomic<std::uint64_t> commits_{0}, failed_batches_{0}, stored_{0}, duplicates_{0};
+  mutable std::mutex broken_mu_;
+  std::optional<std::string> broken_;
+};
+
+}  // namespace lienthong::store

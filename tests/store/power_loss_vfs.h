@@ -1,0 +1,40 @@
+// A test-only SQLite VFS over the default one that models a power cut.
+//
+// Writes go through to the real files, but before a write (or truncate) changes
+// bytes that were synced, the old bytes are kept aside; xSync on a file forgets
+// them (the data is now durable). power_cut() puts every file back to what it was
+// at its last xSync (undoing unsynced writes newest first, then cutting the file
+// to its synced size) and from then on fails every write, sync, truncate and
+// delete, like a machine that lost power, until revive(). Files are modelled by
+// their contents only: directory entries (create/delete) count as durable.
+//
+// It also injects faults on demand: xSync failing with SQLITE_IOERR_FSYNC, and
+// xWrite failing with SQLITE_FULL (a full disk).
+//
+// Thread-safety: every method may be called from any thread; the VFS serialises
+// its own bookkeeping and the I/O of tracked files with one mutex.
+#pragma once
+
+#include <cstdint>
+
+namespace lienthong::testing {
+
+class PowerLossVfs {
+ public:
+  static constexpr const char* kName = "lienthong_power_loss";
+
+  // Registers the VFS (once per process) and returns it.
+  static PowerLossVfs& instance();
+
+  void power_cut();
+  // Back to normal: I/O allowed, faults off, current contents count as synced.
+  void revive();
+  void fail_syncs(bool on);
+  void fail_writes_disk_full(bool on);
+  std::uint64_t syncs() const;
+
+ private:
+  PowerLossVfs() = default;
+};
+
+}  // namespace lienthong::testing

@@ -1,0 +1,228 @@
+// SqliteStore basics on real files: round trip, listing filters, open errors,
+// schema migrations (docs/specs/store.md STORE-5, STORE-6, STORE-7).
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "engine/store/schema.h"
+#include "tests/store/store_test_util.h"
+
+using namespace lienthong;
+using namespace lienthong::store;
+using lienthong::testing::append_wait;
+using lienthong::testing::make_record;
+using lienthong::testing::options_for;
+using lienthong::testing::TempDir;
+
+TEST_CASE("append then get returns every field as given", "[store]") {
+  TempDir dir;
+  auto store = SqliteStore::open(options_for(dir.file("nested/dir/store.db")));
+  REQUIRE(store.ok());
+  InboundRecord in = make_record("MSG0001");
+  in.raw += std::string("\x00\xff\xc3\xa1", 4);  // arbitrary bytes survive as a blob
+  in.ack += std::string("\x00", 1);
+  in.error = "";
+  auto out = append_wait(**store, in);
+  REQUIRE(out.ok());
+  CHECK_FALSE(out->duplicate);
+  CHECK(out->id > 0);
+
+  auto got = (*store)->get(out->id);
+  REQUIRE(got.ok());
+  REQUIRE(got->has_value());
+  const InboundRecord& r = (*got)->record;
+  CHECK((*got)->id == out->id);
+  CHECK(r.source == in.source);
+  CHECK(r.peer == in.peer);
+  CHECK(r.received_at_us == in.received_at_us);
+  CHECK(r.raw == in.raw);
+  CHECK(r.encoding == in.encoding);
+  CHECK(r.message_type == "ADT");
+  CHECK(r.trigger_event == "A01");
+  CHECK(r.version == "2.5");
+  CHECK(r.control_id == "MSG0001");
+  CHECK(r.sending_application == "HIS");
+  CHECK(r.sending_facility == "BV_BACHMAI");
+  CHECK(r.status == "accepted");
+  CHECK(r.ack == in.ack);
+  CHECK(r.error.empty());
+
+  auto missing = (*store)->get(out->id + 1000);
+  REQUIRE(missing.ok());
+  CHECK_FALSE(missing->has_value());
+}
+
+TEST_CASE("list filters by time, type, trigger, control id glob and source", "[store]") {
+  TempDir dir;
+  auto opened = SqliteStore::open(options_for(dir.file("store.db")));
+  REQUIRE(opened.ok());
+  SqliteStore& store = **opened;
+  const std::int64_t t0 = 1'700'000'000'000'000;
+  std::vector<InboundRecord> records;
+  for (int i = 0; i < 6; ++i) {
+    InboundRecord r = make_record("CTRL-" + std::to_string(i), t0 + i * 1'000'000);
+    if (i % 2 == 1) r.trigger_event = "A08";
+    if (i == 5) {
+      r.message_type = "ORU";
+      r.trigger_event = "R01";
+      r.source = "mllp-lab";
+      r.control_id = "LAB[7]";
+    }
+    REQUIRE(append_wait(store, r).ok());
+  }
+  auto ids = [&](const MessageFilter& f) {
+    auto l = store.list(f);
+    REQUIRE(l.ok());
+    std::vector<std::string> out;
+    for (const auto& m : *l) out.push_back(m.control_id);
+    return out;
+  };
+  MessageFilter all;
+  CHECK(ids(all) == std::vector<std::string>{"LAB[7]", "CTRL-4", "CTRL-3", "CTRL-2", "CTRL-1",
+                                             "CTRL-0"});  // newest first
+  MessageFilter since;
+  since.since_us = t0 + 3'000'000;
+  CHECK(ids(since) == std::vector<std::string>{"LAB[7]", "CTRL-4", "CTRL-3"});
+  MessageFilter adt;
+  adt.type = "ADT";
+  CHECK(ids(adt).size() == 5);
+  MessageFilter a01;
+  a01.type = "ADT^A01";
+  CHECK(ids(a01) == std::vector<std::string>{"CTRL-4", "CTRL-2", "CTRL-0"});
+  MessageFilter glob;
+  glob.control_id_pattern = "CTRL-?";
+  CHECK(ids(glob).size() == 5);
+  glob.control_id_pattern = "*[7]";  // '[' is literal, not a class
+  CHECK(ids(glob) == std::vector<std::string>{"LAB[7]"});
+  glob.control_id_pattern = "*-3";
+  CHECK(ids(glob) == std::vector<std::string>{"CTRL-3"});
+  MessageFilter source;
+  source.source = "mllp-lab";
+  CHECK(ids(source) == std::vector<std::string>{"LAB[7]"});
+  MessageFilter limited;
+  limited.limit = 2;
+  CHECK(ids(limited) == std::vector<std::string>{"LAB[7]", "CTRL-4"});
+
+  auto summary = store.list(source);
+  REQUIRE(summary.ok());
+  REQUIRE(summary->size() == 1);
+  CHECK((*summary)[0].size == records.size() + make_record("LAB[7]").raw.size());
+  CHECK((*summary)[0].status == "accepted");
+  CHECK((*summary)[0].received_at_us == t0 + 5'000'000);
+}
+
+TEST_CASE("a new file is migrated to the current schema and reopens (STORE-5)", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("store.db");
+  std::int64_t id = 0;
+  {
+    auto store = SqliteStore::open(options_for(path));
+    REQUIRE(store.ok());
+    auto out = append_wait(**store, make_record("KEEP1"));
+    REQUIRE(out.ok());
+    id = out->id;
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(sqlite3_column_int64(st, 0) == current_schema_version());
+  sqlite3_finalize(st);
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "wal");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+
+  auto again = SqliteStore::open(options_for(path));
+  REQUIRE(again.ok());
+  auto got = (*again)->get(id);
+  REQUIRE(got.ok());
+  REQUIRE(got->has_value());
+  CHECK((*got)->record.control_id == "KEEP1");
+  auto next = append_wait(**again, make_record("KEEP2"));
+  REQUIRE(next.ok());
+  CHECK(next->id > id);
+}
+
+TEST_CASE("open errors name the path and the reason (STORE-5)", "[store]") {
+  TempDir dir;
+  SECTION("a file that is not SQLite") {
+    const std::string path = dir.file("garbage.db");
+    std::ofstream(path) << std::string(8192, 'x');
+    auto s = SqliteStore::open(options_for(path));
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message.find(path) != std::string::npos);
+    CHECK(s.error().message.find("not a database") != std::string::npos);
+  }
+  SECTION("another program's SQLite database") {
+    const std::string path = dir.file("other.db");
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    auto s = SqliteStore::open(options_for(path));
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message.find("not a lienthong store") != std::string::npos);
+  }
+  SECTION("a store written by a newer program") {
+    const std::string path = dir.file("newer.db");
+    { REQUIRE(SqliteStore::open(options_for(path)).ok()); }
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    auto s = SqliteStore::open(options_for(path));
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message.find("newer") != std::string::npos);
+    auto ro = SqliteStore::open_readonly(path);
+    REQUIRE_FALSE(ro.ok());
+  }
+  SECTION("a directory where the file should be") {
+    const std::string path = dir.file("adir");
+    std::filesystem::create_directories(path);
+    auto s = SqliteStore::open(options_for(path));
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message.find(path) != std::string::npos);
+  }
+  SECTION("read-only open of a missing file") {
+    auto s = SqliteStore::open_readonly(dir.file("missing.db"));
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message.find("no such file") != std::string::npos);
+  }
+}
+
+TEST_CASE("close drains queued appends and later appends fail inline (STORE-7)", "[store]") {
+  TempDir dir;
+  auto opts = options_for(dir.file("store.db"));
+  opts.batch_delay_us = 50'000;  // appends wait in the queue
+  auto store = SqliteStore::open(opts);
+  REQUIRE(store.ok());
+  lienthong::testing::Outcomes outcomes;
+  for (std::size_t i = 0; i < 50; ++i) {
+    (*store)->append(make_record("DRAIN" + std::to_string(i)), outcomes.callback(i));
+  }
+  (*store)->close();
+  CHECK(outcomes.done() == 50);
+  for (const auto& r : outcomes.results()) {
+    REQUIRE(r.has_value());
+    CHECK(r->ok());
+  }
+  bool called = false;
+  (*store)->append(make_record("LATE"), [&](Result<Appended> r) {
+    called = true;
+    CHECK_FALSE(r.ok());
+  });
+  CHECK(called);
+  CHECK_FALSE((*store)->list({}).ok());
+
+  auto reopened = SqliteStore::open_readonly(opts.path);
+  REQUIRE(reopened.ok());
+  MessageFilter f;
+  f.limit = 0;
+  auto l = (*reopened)->list(f);
+  REQUIRE(l.ok());
+  CHECK(l->size() == 50);
+}
