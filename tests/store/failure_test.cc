@@ -1,5 +1,7 @@
 // Commit failures: a full disk and a failed fsync (docs/specs/store.md STORE-3),
 // injected through the test VFS.
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
 
 #include "tests/store/power_loss_vfs.h"
@@ -74,4 +76,25 @@ TEST_CASE("a failed fsync stops all writing with the reason (STORE-3.2)", "[stor
   CHECK(read->has_value());
   (*store)->close();
   vfs.revive();
+}
+
+TEST_CASE("a database locked by another writer refuses the batch, then recovers (STORE-3.1)",
+          "[store]") {
+  TempDir dir;
+  auto opts = options_for(dir.file("store.db"));
+  opts.busy_timeout_ms = 50;
+  auto store = SqliteStore::open(opts);
+  REQUIRE(store.ok());
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(opts.path.c_str(), &other) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  auto refused = append_wait(**store, make_record("LOCK1"));
+  REQUIRE(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(other);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("locked") != std::string::npos);
+  CHECK_FALSE((*store)->broken().has_value());
+  auto accepted = append_wait(**store, make_record("LOCK1"));
+  REQUIRE(accepted.ok());
+  CHECK_FALSE(accepted->duplicate);
 }
