@@ -1,0 +1,100 @@
+#include "engine/core/config.h"
+
+#include <limits>
+#include <set>
+
+namespace lienthong::core {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+StoreSettings read_store(const ConfigObject& o, const std::filesystem::path& file) {
+  StoreSettings s;
+  std::string path = o.required_string("path");
+  if (!path.empty()) {
+    std::filesystem::path p(path);
+    s.path = p.is_absolute() ? p : (file.parent_path() / p).lexically_normal();
+  }
+  s.synchronous = o.one_of("synchronous", {"full", "normal"}, "full");
+  s.duplicate_window = o.duration("duplicate_window", 24h, 0us, std::chrono::hours(24 * 366));
+  s.batch_max = o.uint("batch_max", 256, 1, 65536);
+  s.batch_delay = o.duration("batch_delay", 1ms, 0us, 100ms);
+  o.finish();
+  return s;
+}
+
+LogSettings read_log(const ConfigObject& o) {
+  LogSettings s;
+  s.level = *log::parse_level(o.one_of("level", {"debug", "info", "warning", "error"}, "info"));
+  s.format = *log::parse_format(o.one_of("format", {"kv", "json"}, "kv"));
+  o.finish();
+  return s;
+}
+
+bool is_wildcard(const std::string& host) { return host.empty() || host == "0.0.0.0" || host == "::"; }
+
+void read_listeners(const ConfigObject& root, const ListenerRegistry& registry, EngineConfig& config) {
+  std::string known;
+  for (const auto& name : registry.names()) known += (known.empty() ? "\"" : ", \"") + name + "\"";
+  std::set<std::string> names;
+  for (const ConfigObject& o : root.objects("listeners")) {
+    ListenerSettings l;
+    l.type = o.required_string("type");
+    const ListenerType* type = l.type.empty() ? nullptr : registry.find(l.type);
+    if (!l.type.empty() && type == nullptr) {
+      o.error("type", "expected one of " + known + ", found \"" + l.type + "\"");
+    }
+    l.name = o.required_string("name");
+    if (!l.name.empty() && !names.insert(l.name).second) {
+      o.error("name", "duplicate listener name \"" + l.name + "\"");
+    }
+    if (type == nullptr) {
+      // Without a type its other keys cannot be judged; do not call them unknown.
+      continue;
+    }
+    l.spec = type->parse(o);
+    o.finish();
+    if (l.spec.port != 0) {
+      for (const ListenerSettings& other : config.listeners) {
+        bool same_host = other.spec.host == l.spec.host || is_wildcard(other.spec.host) || is_wildcard(l.spec.host);
+        if (other.spec.port == l.spec.port && same_host) {
+          o.error("port", "port " + std::to_string(l.spec.port) + " is already used by listener \"" + other.name + "\"");
+        }
+      }
+    }
+    config.listeners.push_back(std::move(l));
+  }
+}
+
+Result<EngineConfig, ConfigErrors> check(const ConfigDocument& doc, const std::filesystem::path& file,
+                                         const ListenerRegistry& registry) {
+  EngineConfig config;
+  config.file = file;
+  if (!doc.parsed()) return doc.errors();
+  ConfigObject root = doc.root();
+  if (auto store = root.object("store")) {
+    config.store = read_store(*store, file);
+  } else if (!root.has("store")) {
+    root.error("store", "missing required key");
+  }
+  if (auto log = root.object("log")) config.log = read_log(*log);
+  config.threads = static_cast<unsigned>(root.uint("threads", 2, 1, 64));
+  read_listeners(root, registry, config);
+  root.finish();
+  if (!doc.errors().empty()) return doc.errors();
+  return config;
+}
+
+}  // namespace
+
+Result<EngineConfig, ConfigErrors> load_config(const std::filesystem::path& path, const ListenerRegistry& registry) {
+  return check(ConfigDocument::load(path), path, registry);
+}
+
+Result<EngineConfig, ConfigErrors> parse_config(std::string_view text, const std::filesystem::path& file,
+                                                const ListenerRegistry& registry) {
+  return check(ConfigDocument::parse(text, file.string()), file, registry);
+}
+
+}  // namespace lienthong::core

@@ -1,0 +1,198 @@
+#include "engine/core/intake.h"
+
+#include <chrono>
+#include <utility>
+
+#include "engine/core/log.h"
+#include "engine/hl7v2/ack.h"
+#include "engine/hl7v2/header.h"
+#include "engine/hl7v2/parser.h"
+
+namespace lienthong::core {
+
+namespace {
+
+using hl7v2::AckCode;
+using hl7v2::AckOutcome;
+
+AckCode code_for(AckMode mode, const hl7v2::MshHeader& header, AckOutcome outcome) {
+  switch (mode) {
+    case AckMode::kOriginal:
+      return outcome == AckOutcome::kAccept ? AckCode::kAA : outcome == AckOutcome::kError ? AckCode::kAE : AckCode::kAR;
+    case AckMode::kEnhanced:
+      return outcome == AckOutcome::kAccept ? AckCode::kCA : outcome == AckOutcome::kError ? AckCode::kCE : AckCode::kCR;
+    case AckMode::kAuto:
+      break;
+  }
+  return hl7v2::ack_code_for(header, outcome);
+}
+
+std::string base36(std::uint64_t n) {
+  const char* digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  std::string out;
+  do {
+    out.insert(out.begin(), digits[n % 36]);
+    n /= 36;
+  } while (n != 0);
+  return out;
+}
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// MSH-9.1 / 9.2 from the raw MSH-9 field (component separator from the header).
+std::pair<std::string, std::string> split_type(const hl7v2::MshHeader& h) {
+  const char sep = h.delimiters.component;
+  auto first = h.message_type.find(sep);
+  if (first == std::string::npos) return {h.message_type, {}};
+  auto second = h.message_type.find(sep, first + 1);
+  return {h.message_type.substr(0, first),
+          h.message_type.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)};
+}
+
+std::string version_of(const hl7v2::MshHeader& h) {
+  auto end = h.version.find(h.delimiters.component);
+  return h.version.substr(0, end);
+}
+
+}  // namespace
+
+Intake::Intake(store::Store& store) : store_(store) {
+  auto start = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  id_prefix_ = "L" + base36(static_cast<std::uint64_t>(start.count())) + "-";
+}
+
+std::string Intake::next_control_id() { return id_prefix_ + base36(next_id_.fetch_add(1)); }
+
+void Intake::finished() {
+  if (in_flight_.fetch_sub(1) == 1) {
+    std::lock_guard lock(idle_mu_);
+    idle_cv_.notify_all();
+  }
+}
+
+void Intake::stop() { stopping_ = true; }
+
+bool Intake::wait_idle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(idle_mu_);
+  return idle_cv_.wait_for(lock, timeout, [this] { return in_flight_.load() == 0; });
+}
+
+IntakeCounters Intake::counters() const {
+  IntakeCounters c;
+  c.received = received_.load();
+  c.accepted = accepted_.load();
+  c.rejected = rejected_.load();
+  c.duplicates = duplicates_.load();
+  c.store_errors = store_errors_.load();
+  c.in_flight = in_flight_.load();
+  return c;
+}
+
+void Intake::submit(Inbound in, AnswerCallback done) {
+  received_.fetch_add(1);
+  in_flight_.fetch_add(1);
+  if (in.received_at_us == 0) in.received_at_us = now_us();
+  hl7v2::AckOptions ack_options;
+  ack_options.control_id = next_control_id();
+
+  if (stopping_.load()) {
+    hl7v2::MshHeader header = hl7v2::read_header(in.bytes);
+    hl7v2::AckError why{static_cast<int>(hl7v2::ErrorCode::kApplicationInternal), {}, hl7v2::Severity::kError,
+                        "message not stored: the engine is shutting down"};
+    store_errors_.fetch_add(1);
+    done(Answer{hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kReject), {why}, ack_options), false});
+    finished();
+    return;
+  }
+
+  store::InboundRecord record;
+  record.source = in.source;
+  record.peer = in.peer;
+  record.received_at_us = in.received_at_us;
+
+  hl7v2::ParseOptions parse_options;
+  parse_options.strict = in.strict;
+  parse_options.charset = in.encoding;
+  auto parsed = hl7v2::parse_view(in.bytes, parse_options);
+
+  hl7v2::MshHeader header;
+  std::string accept_ack;
+  if (parsed.ok()) {
+    header = hl7v2::read_header(*parsed);
+    record.encoding = std::string(charset::name(parsed->charset()));
+    record.message_type = std::string(parsed->message_code());
+    record.trigger_event = std::string(parsed->trigger_event());
+    record.version = std::string(parsed->version());
+    record.status = "accepted";
+    record.ack = hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kAccept), {}, ack_options);
+  } else {
+    header = hl7v2::read_header(in.bytes);
+    auto [type, trigger] = split_type(header);
+    record.encoding = in.encoding ? std::string(charset::name(*in.encoding)) : std::string();
+    record.message_type = type;
+    record.trigger_event = trigger;
+    record.version = version_of(header);
+    record.status = "rejected";
+    record.error = parsed.error().to_string();
+    record.ack = hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kReject),
+                                  {hl7v2::ack_error_from(parsed.error(), in.bytes)}, ack_options);
+  }
+  record.control_id = header.control_id;
+  record.sending_application = header.sending_application;
+  record.sending_facility = header.sending_facility;
+  record.raw = std::move(in.bytes);  // the parsed view is not used past this point
+
+  if (!parsed.ok()) {
+    rejected_.fetch_add(1);
+    log::info("intake.rejected", {{"source", record.source}, {"peer", record.peer},
+                                  {"control_id", record.control_id}, {"reason", record.error}});
+    std::string reject_ack = record.ack;
+    store_.append(std::move(record), [this, done = std::move(done), reject_ack = std::move(reject_ack),
+                                      source = in.source](Result<store::Appended> stored) {
+      if (!stored.ok()) {
+        store_errors_.fetch_add(1);
+        log::error("store.append_failed", {{"source", source}, {"status", "rejected"},
+                                           {"reason", stored.error().to_string()}});
+      }
+      done(Answer{reject_ack, false});
+      finished();
+    });
+    return;
+  }
+
+  std::string control_id = record.control_id;
+  std::string type = record.message_type + "^" + record.trigger_event;
+  std::string accept = record.ack;
+  AckMode mode = in.ack_mode;
+  std::string source = in.source;
+  store_.append(std::move(record), [this, done = std::move(done), header = std::move(header), accept = std::move(accept),
+                                    ack_options = std::move(ack_options), mode, control_id = std::move(control_id),
+                                    type = std::move(type), source = std::move(source)](Result<store::Appended> stored) {
+    if (!stored.ok()) {
+      store_errors_.fetch_add(1);
+      log::error("store.append_failed", {{"source", source}, {"control_id", control_id},
+                                         {"reason", stored.error().to_string()}});
+      hl7v2::AckError why{static_cast<int>(hl7v2::ErrorCode::kApplicationInternal), {}, hl7v2::Severity::kError,
+                          "message not stored: " + stored.error().message};
+      done(Answer{hl7v2::build_ack(header, code_for(mode, header, AckOutcome::kReject), {why}, ack_options), false});
+    } else if (stored->duplicate) {
+      duplicates_.fetch_add(1);
+      accepted_.fetch_add(1);
+      log::info("intake.duplicate", {{"source", source}, {"control_id", control_id}, {"type", type},
+                                     {"original_id", stored->id}});
+      done(Answer{stored->ack.empty() ? accept : stored->ack, true});
+    } else {
+      accepted_.fetch_add(1);
+      log::debug("intake.accepted", {{"source", source}, {"control_id", control_id}, {"type", type},
+                                     {"id", stored->id}});
+      done(Answer{accept, true});
+    }
+    finished();
+  });
+}
+
+}  // namespace lienthong::core

@@ -1,0 +1,68 @@
+// Intake: the engine's MessageSink. It reads each submitted message, builds
+// its answer, stores it, and answers only after the store has committed it
+// (docs/specs/ack.md, ACK-5):
+//   - parses: the accepting ACK (AA, or CA in enhanced mode) is built before the
+//     commit so it is stored with the message; answered once committed;
+//   - a duplicate: answered with the original's stored ACK, byte for byte;
+//   - does not parse: stored with status "rejected" (nothing received is lost),
+//     then answered AR/CR with ERR; answered AR even if that store fails;
+//   - the store cannot commit: AR/CR with ERR 207 "message not stored: <why>".
+// After stop(), submits are answered AR/CR 207 at once without being stored.
+//
+// Thread-safety: submit() from any thread; answers run on the store's writer
+// thread (or inline for a refusal). Counters are atomics.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "engine/core/message_sink.h"
+#include "engine/store/store.h"
+
+namespace lienthong::core {
+
+struct IntakeCounters {
+  std::uint64_t received = 0;
+  std::uint64_t accepted = 0;    // stored and answered AA/CA (duplicates included)
+  std::uint64_t rejected = 0;    // did not parse: answered AR/CR
+  std::uint64_t duplicates = 0;
+  std::uint64_t store_errors = 0;  // could not be stored: answered AR/CR 207
+  std::uint64_t in_flight = 0;   // submitted, not yet answered
+};
+
+class Intake final : public MessageSink {
+ public:
+  explicit Intake(store::Store& store);
+
+  void submit(Inbound message, AnswerCallback done) override;
+
+  // From now on every submit is refused (AR/CR 207, not stored).
+  void stop();
+  // Waits until every submitted message has been answered, at most `timeout`.
+  // True when none is left in flight.
+  bool wait_idle(std::chrono::milliseconds timeout);
+
+  IntakeCounters counters() const;
+
+  // A new ACK control id: unique in this process and across restarts
+  // ("L" + start time in base 36 + "-" + counter in base 36, at most 20 characters).
+  std::string next_control_id();
+
+ private:
+  void finished();
+
+  store::Store& store_;
+  std::string id_prefix_;
+  std::atomic<std::uint64_t> next_id_{1};
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> received_{0}, accepted_{0}, rejected_{0}, duplicates_{0}, store_errors_{0};
+  std::atomic<std::uint64_t> in_flight_{0};
+  std::mutex idle_mu_;
+  std::condition_variable idle_cv_;
+};
+
+}  // namespace lienthong::core

@@ -1,0 +1,84 @@
+#include "engine/core/config.h"
+
+#include <catch2/catch.hpp>
+
+using namespace lienthong;
+
+namespace {
+
+// A stand-in listener type: reads host and port like a network listener does.
+core::ListenerRegistry test_registry() {
+  core::ListenerRegistry r;
+  core::ListenerType t;
+  t.parse = [](const core::ConfigObject& o) {
+    core::ListenerSpec spec;
+    spec.host = o.string("host", "127.0.0.1");
+    spec.port = static_cast<std::uint16_t>(o.uint("port", 2575, 0, 65535));
+    return spec;
+  };
+  t.create = [](boost::asio::io_context&, const core::ListenerSpec&, core::MessageSink&) {
+    return std::unique_ptr<core::Listener>();
+  };
+  r.add("tcp", t);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("config: a good file resolves the store path from the config's directory") {
+  auto c = core::parse_config(R"({
+    // comment
+    "store": {"path": "../data/lienthong.db", "synchronous": "normal", "duplicate_window": "1h",
+              "batch_max": 64, "batch_delay": "500us"},
+    "listeners": [{"type": "tcp", "name": "adt", "port": 2575}],
+    "log": {"level": "debug", "format": "json"},
+  })", "/etc/lt/samples/lienthong.json", test_registry());
+  REQUIRE(c.ok());
+  CHECK(c->store.path == "/etc/lt/data/lienthong.db");
+  CHECK(c->store.synchronous == "normal");
+  CHECK(c->store.duplicate_window == std::chrono::hours(1));
+  CHECK(c->store.batch_max == 64);
+  CHECK(c->store.batch_delay == std::chrono::microseconds(500));
+  REQUIRE(c->listeners.size() == 1);
+  CHECK(c->listeners[0].name == "adt");
+  CHECK(c->listeners[0].spec.port == 2575);
+  CHECK(c->log.level == core::log::Level::kDebug);
+  CHECK(c->log.format == core::log::Format::kJson);
+}
+
+TEST_CASE("config: every error of the whole file is returned") {
+  auto c = core::parse_config(R"({
+    "store": {"synchronous": "sometimes"},
+    "listeners": [
+      {"type": "tcp", "name": "adt", "port": 2575},
+      {"type": "tcp", "name": "adt", "port": 2575, "colour": "red"},
+      {"type": "ftp", "name": "x"},
+      {"name": "y"}
+    ],
+    "log": {"level": "loud"},
+    "extra": true
+  })", "lienthong.json", test_registry());
+  REQUIRE_FALSE(c.ok());
+  const std::vector<std::string> expected = {
+      "lienthong.json: $.store.path: missing required key",
+      "lienthong.json: $.store.synchronous: expected one of \"full\", \"normal\", found \"sometimes\"",
+      "lienthong.json: $.log.level: expected one of \"debug\", \"info\", \"warning\", \"error\", found \"loud\"",
+      "lienthong.json: $.listeners[1].name: duplicate listener name \"adt\"",
+      "lienthong.json: $.listeners[1].colour: unknown key",
+      "lienthong.json: $.listeners[1].port: port 2575 is already used by listener \"adt\"",
+      "lienthong.json: $.listeners[2].type: expected one of \"tcp\", found \"ftp\"",
+      "lienthong.json: $.listeners[3].type: missing required key",
+      "lienthong.json: $.extra: unknown key",
+  };
+  CHECK(c.error() == expected);
+}
+
+TEST_CASE("config: store is required; a JSON syntax error stops checking") {
+  auto missing = core::parse_config("{}", "a.json", test_registry());
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error() == std::vector<std::string>{"a.json: $.store: missing required key"});
+  auto broken = core::parse_config("{\"store\": }", "b.json", test_registry());
+  REQUIRE_FALSE(broken.ok());
+  REQUIRE(broken.error().size() == 1);
+  CHECK(broken.error()[0].rfind("b.json: line 1, column 11: ", 0) == 0);
+}

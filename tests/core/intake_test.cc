@@ -1,0 +1,180 @@
+#include "engine/core/intake.h"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <future>
+#include <memory>
+
+#include "engine/hl7v2/parser.h"
+#include "engine/store/sqlite_store.h"
+
+using namespace lienthong;
+using core::Answer;
+using core::Inbound;
+
+namespace {
+
+const char kAdt[] =
+    "MSH|^~\\&|HIS|BV|LT|SYT|20240131142005||ADT^A01^ADT_A01|MSG0001|P|2.5.1\r"
+    "EVN|A01|20240131142005\r"
+    "PID|1||12345^^^BV^MR||NGUYEN^VAN A\r";
+
+std::filesystem::path temp_db(const std::string& name) {
+  auto dir = std::filesystem::path(LIENTHONG_BINARY_DIR) / "test-tmp" / "core";
+  std::filesystem::create_directories(dir);
+  auto path = dir / (name + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  return path;
+}
+
+std::unique_ptr<store::SqliteStore> open_store(const std::string& name) {
+  store::SqliteStoreOptions o;
+  o.path = temp_db(name).string();
+  o.synchronous = store::Synchronous::kNormal;
+  auto s = store::SqliteStore::open(o);
+  REQUIRE(s.ok());
+  return std::move(s).value();
+}
+
+Answer submit(core::Intake& intake, std::string bytes, core::AckMode mode = core::AckMode::kAuto) {
+  std::promise<Answer> p;
+  Inbound in;
+  in.source = "adt";
+  in.peer = "127.0.0.1:5000";
+  in.bytes = std::move(bytes);
+  in.ack_mode = mode;
+  intake.submit(std::move(in), [&p](Answer a) { p.set_value(std::move(a)); });
+  auto f = p.get_future();
+  REQUIRE(f.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  return f.get();
+}
+
+std::string field(const std::string& ack, const std::string& segment, std::size_t n) {
+  auto msg = hl7v2::parse(ack);
+  REQUIRE(msg.ok());
+  auto seg = msg->find(segment);
+  if (!seg) return {};
+  std::string_view raw = seg->raw();
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    start = raw.find('|', start);
+    if (start == std::string_view::npos) return {};
+    ++start;
+  }
+  auto end = raw.find('|', start);
+  return std::string(raw.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+}
+
+// A store whose commits always fail, as on a full disk.
+class FailingStore final : public store::Store {
+ public:
+  void append(store::InboundRecord, store::AppendCallback done) override {
+    done(Error{"database or disk is full", {}});
+  }
+  Result<std::vector<store::MessageSummary>> list(const store::MessageFilter&) override {
+    return std::vector<store::MessageSummary>{};
+  }
+  Result<std::optional<store::MessageDetail>> get(std::int64_t) override {
+    return std::optional<store::MessageDetail>{};
+  }
+  void close() override {}
+};
+
+}  // namespace
+
+TEST_CASE("intake: a valid message is stored, then answered AA with its control id (ACK-5.1)") {
+  auto st = open_store("accepted");
+  core::Intake intake(*st);
+  Answer a = submit(intake, kAdt);
+  CHECK(a.accepted);
+  CHECK(field(a.bytes, "MSA", 1) == "AA");
+  CHECK(field(a.bytes, "MSA", 2) == "MSG0001");
+  auto listed = st->list({});
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 1);
+  CHECK((*listed)[0].control_id == "MSG0001");
+  CHECK((*listed)[0].status == "accepted");
+  auto detail = st->get((*listed)[0].id);
+  REQUIRE(detail.ok());
+  REQUIRE(detail->has_value());
+  CHECK((*detail)->record.ack == a.bytes);  // the answer sent is the one stored
+  CHECK((*detail)->record.raw == kAdt);
+  CHECK(intake.counters().accepted == 1);
+  CHECK(intake.counters().in_flight == 0);
+  st->close();
+}
+
+TEST_CASE("intake: enhanced mode forced by the listener answers CA") {
+  auto st = open_store("enhanced");
+  core::Intake intake(*st);
+  Answer a = submit(intake, kAdt, core::AckMode::kEnhanced);
+  CHECK(a.accepted);
+  CHECK(field(a.bytes, "MSA", 1) == "CA");
+  st->close();
+}
+
+TEST_CASE("intake: a malformed message is stored as rejected and answered AR with ERR (ACK-5.2)") {
+  auto st = open_store("rejected");
+  core::Intake intake(*st);
+  std::string bad = "MSH|^~\\&|HIS|BV|LT|SYT|20240131||ADT^A01||P|2.5.1\r";  // MSH-10 missing: does not parse
+  Answer a = submit(intake, bad);
+  CHECK_FALSE(a.accepted);
+  CHECK(field(a.bytes, "MSA", 1) == "AR");
+  CHECK_FALSE(field(a.bytes, "ERR", 3).empty());
+  auto listed = st->list({});
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 1);
+  CHECK((*listed)[0].status == "rejected");
+  CHECK(intake.counters().rejected == 1);
+  st->close();
+}
+
+TEST_CASE("intake: a duplicate is answered with the original's ACK and not stored twice (ACK-5.4)") {
+  auto st = open_store("duplicate");
+  core::Intake intake(*st);
+  Answer first = submit(intake, kAdt);
+  Answer second = submit(intake, kAdt);
+  CHECK(first.accepted);
+  CHECK(second.accepted);
+  CHECK(second.bytes == first.bytes);
+  auto listed = st->list({});
+  REQUIRE(listed.ok());
+  CHECK(listed->size() == 1);
+  CHECK(intake.counters().duplicates == 1);
+  st->close();
+}
+
+TEST_CASE("intake: a store that cannot commit -> AR with ERR 207, not accepted (ACK-5.3)") {
+  FailingStore st;
+  core::Intake intake(st);
+  Answer a = submit(intake, kAdt);
+  CHECK_FALSE(a.accepted);
+  CHECK(field(a.bytes, "MSA", 1) == "AR");
+  CHECK(field(a.bytes, "MSA", 2) == "MSG0001");
+  CHECK(field(a.bytes, "ERR", 3).rfind("207", 0) == 0);
+  CHECK(a.bytes.find("message not stored: database or disk is full") != std::string::npos);
+  CHECK(intake.counters().store_errors == 1);
+}
+
+TEST_CASE("intake: after stop() submits are refused with 207 and not stored") {
+  auto st = open_store("stopped");
+  core::Intake intake(*st);
+  intake.stop();
+  Answer a = submit(intake, kAdt);
+  CHECK_FALSE(a.accepted);
+  CHECK(field(a.bytes, "MSA", 1) == "AR");
+  auto listed = st->list({});
+  REQUIRE(listed.ok());
+  CHECK(listed->empty());
+  CHECK(intake.wait_idle(std::chrono::milliseconds(100)));
+  st->close();
+}
+
+TEST_CASE("intake: ACK control ids are unique") {
+  FailingStore st;
+  core::Intake intake(st);
+  std::string a = intake.next_control_id(), b = intake.next_control_id();
+  CHECK(a != b);
+  CHECK(a.size() <= 20);
+}
