@@ -5,18 +5,26 @@
 #include <string>
 #include <vector>
 
+#include "cli/engine_commands.h"
 #include "cli/hl7_command.h"
 
 namespace {
 
 const char kUsage[] =
     "usage: lienthong hl7 get|json|ack [options] FILE ...   (lienthong hl7 --help)\n"
+    "       lienthong run|check [--config FILE]\n"
+    "       lienthong send [--config FILE] [--host H] [--port P] [--timeout MS] FILE ...\n"
+    "       lienthong messages list|show [--config FILE] ...\n"
     "       lienthong --help | --version\n"
     "\n"
     "lienthong is an HL7 v2 integration engine. Verbs:\n"
     "  hl7 get   print values selected by paths (PID-3.1, OBX[*]-5)\n"
     "  hl7 json  print messages as JSON\n"
-    "  hl7 ack   print the ACK a sender would receive\n";
+    "  hl7 ack   print the ACK a sender would receive\n"
+    "  run       run the engine (default config: samples/lienthong.json)\n"
+    "  check     check a config file and print every error\n"
+    "  send      send messages over MLLP and print each ACK\n"
+    "  messages  list or show stored messages\n";
 
 int run(const std::vector<std::string>& args) {
   using namespace lienthong::cli;
@@ -33,7 +41,12 @@ int run(const std::vector<std::string>& args) {
     std::printf("lienthong %s\n", LIENTHONG_VERSION);
     return kExitOk;
   }
-  if (first == "hl7") return run_hl7(std::vector<std::string>(args.begin() + 1, args.end()));
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (first == "hl7") return run_hl7(rest);
+  if (first == "run") return run_run(rest);
+  if (first == "check") return run_check(rest);
+  if (first == "send") return run_send(rest);
+  if (first == "messages") return run_messages(rest);
   std::fprintf(stderr, "lienthong: unknown command '%s'\n", first.c_str());
   std::fputs(kUsage, stderr);
   return kExitUsage;

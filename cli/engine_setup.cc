@@ -1,0 +1,38 @@
+// What the engine verbs share: the listener registry (the one place that names
+// concrete adapters) and reading --config.
+#include "adapters/mllp/mllp_listener_type.h"
+#include "cli/engine_commands.h"
+
+namespace lienthong::cli {
+
+const core::ListenerRegistry& listener_registry() {
+  static const core::ListenerRegistry registry = [] {
+    core::ListenerRegistry r;
+    r.add("mllp", adapters::mllp::mllp_listener_type());
+    return r;
+  }();
+  return registry;
+}
+
+Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path) {
+  return core::load_config(path, listener_registry());
+}
+
+Result<std::string> take_config_option(std::vector<std::string>& args) {
+  std::string file = kDefaultConfig;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config") {
+      if (i + 1 >= args.size()) return Error{"--config needs a file", {}};
+      file = args[i + 1];
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+      --i;
+    } else if (args[i].rfind("--config=", 0) == 0) {
+      file = args[i].substr(9);
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+      --i;
+    }
+  }
+  return file;
+}
+
+}  // namespace lienthong::cli

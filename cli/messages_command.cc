@@ -1,0 +1,143 @@
+// `lienthong messages list [--since T] [--type ADT^A01] [--control-id PATTERN] [--limit N]`
+// and `lienthong messages show ID`: read the store named by the config, through
+// a read-only connection (works while `lienthong run` holds the writer).
+// --since takes an ISO 8601 UTC time ("2024-01-31T14:20:05Z", "2024-01-31") or
+// a duration back from now ("1h", "30m").
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "cli/engine_commands.h"
+#include "cli/hl7_command.h"
+#include "engine/store/sqlite_store.h"
+
+namespace lienthong::cli {
+
+namespace {
+
+const char kMessagesUsage[] =
+    "usage: lienthong messages list [--config FILE] [--since TIME|DURATION] [--type ADT^A01]\n"
+    "                               [--control-id PATTERN] [--limit N]\n"
+    "       lienthong messages show [--config FILE] ID\n";
+
+std::optional<std::int64_t> parse_since(const std::string& text) {
+  auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                 std::chrono::system_clock::now().time_since_epoch()).count();
+  if (auto d = core::parse_duration(text)) return now - d->count();
+  std::tm tm{};
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  char tail = 0;
+  int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail);
+  bool date_only = n == 3 && text.size() == 10;
+  if (!date_only && !(n == 6 || (n == 7 && tail == 'Z' && text.back() == 'Z'))) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000;
+}
+
+std::string time_text(std::int64_t us) {
+  std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string lines(std::string text) {
+  for (char& c : text) if (c == '\r') c = '\n';
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  return text;
+}
+
+}  // namespace
+
+int run_messages(const std::vector<std::string>& arguments) {
+  std::vector<std::string> args = arguments;
+  auto config_file = take_config_option(args);
+  if (!config_file.ok() || args.empty() || (args[0] != "list" && args[0] != "show")) {
+    std::fputs(kMessagesUsage, stderr);
+    return kExitUsage;
+  }
+  std::string verb = args[0];
+  store::MessageFilter filter;
+  std::int64_t id = 0;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    bool has_value = i + 1 < args.size();
+    if (verb == "list" && a == "--since" && has_value) {
+      auto since = parse_since(args[++i]);
+      if (!since) {
+        std::fprintf(stderr, "lienthong messages: bad --since '%s'\n", args[i].c_str());
+        return kExitUsage;
+      }
+      filter.since_us = since;
+    } else if (verb == "list" && a == "--type" && has_value) {
+      filter.type = args[++i];
+    } else if (verb == "list" && a == "--control-id" && has_value) {
+      filter.control_id_pattern = args[++i];
+    } else if (verb == "list" && a == "--limit" && has_value &&
+               args[i + 1].find_first_not_of("0123456789") == std::string::npos && args[i + 1].size() < 9 &&
+               !args[i + 1].empty()) {
+      filter.limit = std::stoul(args[++i]);
+    } else if (verb == "show" && id == 0 && !a.empty() && a.size() < 18 &&
+               a.find_first_not_of("0123456789") == std::string::npos) {
+      id = std::stoll(a);
+    } else {
+      std::fputs(kMessagesUsage, stderr);
+      return kExitUsage;
+    }
+  }
+  if (verb == "show" && id == 0) {
+    std::fputs(kMessagesUsage, stderr);
+    return kExitUsage;
+  }
+  auto config = load_engine_config(*config_file);
+  if (!config.ok()) {
+    for (const auto& line : config.error()) std::fprintf(stderr, "%s\n", line.c_str());
+    return kExitBadInput;
+  }
+  auto store = store::SqliteStore::open_readonly(config->store.path.string());
+  if (!store.ok()) {
+    std::fprintf(stderr, "lienthong messages: %s\n", store.error().to_string().c_str());
+    return kExitNoInput;
+  }
+  if (verb == "list") {
+    auto rows = (*store)->list(filter);
+    if (!rows.ok()) {
+      std::fprintf(stderr, "lienthong messages: %s\n", rows.error().to_string().c_str());
+      return kExitInternal;
+    }
+    for (const auto& r : *rows) {
+      std::printf("%lld\t%s\t%s\t%s^%s\t%s\t%s\t%zu\n", static_cast<long long>(r.id), time_text(r.received_at_us).c_str(),
+                  r.source.c_str(), r.message_type.c_str(), r.trigger_event.c_str(), r.control_id.c_str(),
+                  r.status.c_str(), r.size);
+    }
+    return kExitOk;
+  }
+  auto detail = (*store)->get(id);
+  if (!detail.ok()) {
+    std::fprintf(stderr, "lienthong messages: %s\n", detail.error().to_string().c_str());
+    return kExitInternal;
+  }
+  if (!detail->has_value()) {
+    std::fprintf(stderr, "lienthong messages: no message %lld\n", static_cast<long long>(id));
+    return kExitNoInput;
+  }
+  const store::InboundRecord& r = (*detail)->record;
+  std::printf("id: %lld\nsource: %s\npeer: %s\nreceived: %s\ntype: %s^%s\nversion: %s\ncontrol_id: %s\n"
+              "encoding: %s\nstatus: %s\n",
+              static_cast<long long>((*detail)->id), r.source.c_str(), r.peer.c_str(), time_text(r.received_at_us).c_str(),
+              r.message_type.c_str(), r.trigger_event.c_str(), r.version.c_str(), r.control_id.c_str(),
+              r.encoding.c_str(), r.status.c_str());
+  if (!r.error.empty()) std::printf("error: %s\n", r.error.c_str());
+  std::printf("--- message\n%s--- ack\n%s", lines(r.raw).c_str(), lines(r.ack).c_str());
+  return kExitOk;
+}
+
+}  // namespace lienthong::cli

@@ -1,0 +1,52 @@
+// `lienthong run [--config FILE]`: opens the store, starts the listeners and
+// serves until SIGTERM/SIGINT (exit 0 after a clean shutdown).
+#include <cstdio>
+#include <exception>
+
+#include "cli/engine_commands.h"
+#include "cli/hl7_command.h"
+#include "engine/core/engine.h"
+#include "engine/core/log.h"
+#include "engine/store/sqlite_store.h"
+
+namespace lienthong::cli {
+
+int run_run(const std::vector<std::string>& arguments) {
+  std::vector<std::string> args = arguments;
+  auto file = take_config_option(args);
+  if (!file.ok() || !args.empty()) {
+    std::fputs("usage: lienthong run [--config FILE]\n", stderr);
+    return kExitUsage;
+  }
+  auto config = load_engine_config(*file);
+  if (!config.ok()) {
+    for (const auto& line : config.error()) std::fprintf(stderr, "%s\n", line.c_str());
+    return kExitBadInput;
+  }
+  core::log::configure(config->log.level, config->log.format);
+
+  store::SqliteStoreOptions options;
+  options.path = config->store.path.string();
+  options.synchronous = config->store.synchronous == "normal" ? store::Synchronous::kNormal : store::Synchronous::kFull;
+  options.duplicate_window_seconds = std::chrono::duration_cast<std::chrono::seconds>(config->store.duplicate_window).count();
+  options.batch_max = config->store.batch_max;
+  options.batch_delay_us = config->store.batch_delay.count();
+  auto store = store::SqliteStore::open(options);
+  if (!store.ok()) {
+    core::log::error("store.open_failed", {{"path", options.path}, {"reason", store.error().to_string()}});
+    std::fprintf(stderr, "lienthong: %s\n", store.error().to_string().c_str());
+    return kExitInternal;
+  }
+  try {
+    core::Engine engine(*config, listener_registry(), **store);
+    engine.run();
+  } catch (const std::exception& e) {
+    core::log::error("engine.failed", {{"reason", e.what()}});
+    std::fprintf(stderr, "lienthong: %s\n", e.what());
+    (*store)->close();
+    return kExitInternal;
+  }
+  return kExitOk;
+}
+
+}  // namespace lienthong::cli
