@@ -1,0 +1,167 @@
+// End to end: the real `lienthong run` process, real sockets, a real store file.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "adapters/mllp/mllp_sender.h"
+#include "engine/store/sqlite_store.h"
+#include "tests/cli/run_cli.h"
+#include "tests/e2e/engine_process.h"
+
+using namespace lienthong;
+using testing::EngineProcess;
+using testing::run_cli;
+
+namespace {
+
+std::string adt(const std::string& control_id) {
+  return "MSH|^~\\&|HIS|BV|LT|SYT|20240131142005+0700||ADT^A01^ADT_A01|" + control_id +
+         "|P|2.5.1\rEVN|A01|20240131142005\rPID|1||12345^^^BV^MR||NGUYEN^VAN A\r";
+}
+
+std::string write_file(const EngineProcess& e, const std::string& name, const std::string& text) {
+  auto path = (e.dir() / name).string();
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("e2e: lienthong send -> AA for each message, listed by messages list; SIGTERM exits 0") {
+  EngineProcess engine("send");
+  REQUIRE(engine.start());
+  auto file = write_file(engine, "two.hl7", adt("E2E-1") + "\r\n" + adt("E2E-2"));
+  auto sent = run_cli({"send", "--config", engine.config(), file,
+                       std::string(LIENTHONG_CORPUS_DIR) + "/hapi-hl7v2/util/segmentfinder_a24.hl7"});
+  INFO(sent.err);
+  CHECK(sent.status == 0);
+  auto acks = lines_of(sent.out);
+  REQUIRE(acks.size() == 3);
+  CHECK(acks[0] == "AA E2E-1");
+  CHECK(acks[1] == "AA E2E-2");
+  CHECK(acks[2].rfind("CA ", 0) == 0);  // MSH-15/16 set: enhanced mode (ACK-1.1)
+
+  auto listed = run_cli({"messages", "list", "--config", engine.config(), "--control-id", "E2E-*"});
+  CHECK(listed.status == 0);
+  CHECK(lines_of(listed.out).size() == 2);
+  auto shown = run_cli({"messages", "show", "--config", engine.config(), "1"});
+  CHECK(shown.status == 0);
+  CHECK(shown.out.find("control_id: E2E-1") != std::string::npos);
+
+  CHECK(engine.stop(SIGTERM) == 0);
+  auto store = store::SqliteStore::open_readonly(engine.db());
+  REQUIRE(store.ok());
+  auto check = (*store)->integrity_check();
+  REQUIRE(check.ok());
+  CHECK(*check == "ok");
+  CHECK(read_text(engine.log()).find("event=engine.stopped") != std::string::npos);
+}
+
+TEST_CASE("e2e: a malformed message is answered AR and stored as rejected") {
+  EngineProcess engine("malformed");
+  REQUIRE(engine.start());
+  // Not UTF-8 and no MSH-18: does not parse; MSH-10 lets the sender match the answer.
+  auto file = write_file(engine, "bad.hl7", "MSH|^~\\&|HIS|BV|LT|SYT|20240131||ADT^A01|BAD-1|P|2.5.1\rPID|1||\xff\xfe\r");
+  auto sent = run_cli({"send", "--config", engine.config(), file});
+  CHECK(sent.status == 1);
+  CHECK(sent.out == "AR BAD-1\n");
+  auto listed = run_cli({"messages", "list", "--config", engine.config()});
+  CHECK(listed.out.find("rejected") != std::string::npos);
+  CHECK(engine.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("e2e: python3-hl7's mllp_send (a client we did not write) gets every message ACKed") {
+  EngineProcess engine("python");
+  REQUIRE(engine.start());
+  auto file = write_file(engine, "py.hl7", adt("PY-1") + "\n" + adt("PY-2") + "\n");
+  auto out = (engine.dir() / "mllp_send.out").string();
+  pid_t pid = testing::spawn({"/usr/bin/python3", "/usr/bin/mllp_send", "-p", std::to_string(engine.port()),
+                              "-f", file, "--loose", "127.0.0.1"},
+                             out);
+  REQUIRE(pid > 0);
+  CHECK(testing::wait_exit(pid) == 0);
+  std::string answers = read_text(out);
+  CHECK(answers.find("MSA|AA|PY-1") != std::string::npos);
+  CHECK(answers.find("MSA|AA|PY-2") != std::string::npos);
+  auto listed = run_cli({"messages", "list", "--config", engine.config(), "--control-id", "PY-?"});
+  CHECK(lines_of(listed.out).size() == 2);
+  CHECK(engine.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("e2e: crash test: SIGKILL mid-stream loses no ACKed message and stores none twice") {
+  EngineProcess engine("crash");
+  REQUIRE(engine.start());
+  std::mutex mu;
+  std::vector<std::string> acked;
+  std::atomic<bool> stop{false};
+  std::atomic<int> sent_total{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c] {
+      adapters::mllp::MllpSenderConfig config;
+      config.port = engine.port();
+      config.max_attempts = 1;
+      config.ack_timeout = std::chrono::milliseconds(3000);
+      config.connect_timeout = std::chrono::milliseconds(1000);
+      adapters::mllp::MllpSender sender(config);
+      for (int i = 0; i < 100000 && !stop; ++i) {
+        std::string id = "C" + std::to_string(c) + "-" + std::to_string(i);
+        auto ack = sender.send(adt(id));
+        sent_total++;
+        if (!ack.ok()) break;  // the engine is gone
+        if (ack->accepted()) {
+          std::lock_guard lock(mu);
+          acked.push_back(ack->control_id);
+        }
+      }
+    });
+  }
+  // Kill once some messages went through (bounded wait), while clients still stream.
+  for (int i = 0; i < 300 && sent_total < 200; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(engine.stop(SIGKILL) == 128 + SIGKILL);
+  stop = true;
+  for (auto& t : clients) t.join();
+  REQUIRE(!acked.empty());
+
+  // Restart on the same store: it opens (recovers the WAL) and serves.
+  REQUIRE(engine.start());
+  CHECK(engine.stop(SIGTERM) == 0);
+
+  auto store = store::SqliteStore::open_readonly(engine.db());
+  REQUIRE(store.ok());
+  store::MessageFilter all;
+  all.limit = 1'000'000;
+  auto rows = (*store)->list(all);
+  REQUIRE(rows.ok());
+  std::multiset<std::string> stored;
+  for (const auto& r : *rows) stored.insert(r.control_id);
+  std::size_t missing = 0, twice = 0;
+  for (const auto& id : acked) {
+    if (stored.count(id) == 0) ++missing;
+    if (stored.count(id) > 1) ++twice;
+  }
+  INFO("acked " << acked.size() << ", stored " << stored.size());
+  CHECK(missing == 0);
+  CHECK(twice == 0);
+  auto check = (*store)->integrity_check();
+  REQUIRE(check.ok());
+  CHECK(*check == "ok");
+}
