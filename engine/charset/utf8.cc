@@ -69,14 +69,26 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view bytes) {
       i += 32;
     }
 #endif
-    if (i + 8 <= n && (load8(bytes.data() + i) & kHighBits) == 0) {
-      i += 8;
-      continue;
+    // Mixed text (Vietnamese names between ASCII delimiters): walk a window
+    // byte by byte before trying the wide skip again. ASCII bytes cost one
+    // compare; two-byte letters are checked inline; longer ones by the full check.
+    const std::size_t window_end = i + 32 < n ? i + 32 : n;
+    while (i < window_end) {
+      const auto c = static_cast<unsigned char>(bytes[i]);
+      if (c < 0x80) {
+        ++i;
+      } else if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (static_cast<unsigned char>(bytes[i + 1]) & 0xC0) == 0x80) {
+        i += 2;
+      } else if (((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) && i + 2 < n &&
+                 (static_cast<unsigned char>(bytes[i + 1]) & 0xC0) == 0x80 &&
+                 (static_cast<unsigned char>(bytes[i + 2]) & 0xC0) == 0x80) {
+        i += 3;  // E0 and ED have narrower second-byte ranges: left to the full check
+      } else {
+        const std::size_t len = detail::valid_sequence_length(bytes, i);
+        if (len == 0) return i;
+        i += len;
+      }
     }
-    if (i >= n) break;
-    const std::size_t len = detail::valid_sequence_length(bytes, i);
-    if (len == 0) return i;
-    i += len;
   }
   return std::nullopt;
 }
