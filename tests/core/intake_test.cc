@@ -101,6 +101,7 @@ TEST_CASE("intake: a valid message is stored, then answered AA with its control 
   CHECK((*detail)->record.ack == a.bytes);  // the answer sent is the one stored
   CHECK((*detail)->record.raw == kAdt);
   CHECK(intake.counters().accepted == 1);
+  CHECK(intake.wait_idle(std::chrono::seconds(5)));  // the answer is given before in_flight drops
   CHECK(intake.counters().in_flight == 0);
   st->close();
 }
