@@ -138,7 +138,12 @@ class MllpListener::Impl : public std::enable_shared_from_this<MllpListener::Imp
   void shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
     asio::post(strand_, [self = shared_from_this(), grace, done = std::move(done)]() mutable {
       self->close_acceptor();
-      self->registry_->when_empty(std::move(done));
+      // When the last session ends, the deadline timer must go too, or it keeps
+      // the io_context busy for the whole grace period after the work is done.
+      self->registry_->when_empty([self, done = std::move(done)]() {
+        asio::post(self->strand_, [self] { self->retry_timer_.cancel(); });
+        if (done) done();
+      });
       for (auto& session : self->registry_->live()) session->drain();
       self->retry_timer_.expires_after(grace);
       self->retry_timer_.async_wait([self](const boost::system::error_code& ec) {
