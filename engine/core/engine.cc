@@ -18,6 +18,15 @@ Engine::Engine(const EngineConfig& config, const ListenerRegistry& registry, sto
 Engine::~Engine() = default;
 
 void Engine::run() {
+  // Signals are caught before any listener opens its port: a client (or a test)
+  // that sees the port open may stop the engine at once, and that must be clean.
+  auto work = boost::asio::make_work_guard(io_);
+  std::promise<int> stop_signal;
+  boost::asio::signal_set signals(io_, SIGTERM, SIGINT);
+  signals.async_wait([&stop_signal](const boost::system::error_code& ec, int number) {
+    stop_signal.set_value(ec ? 0 : number);
+  });
+
   for (const ListenerSettings& l : config_.listeners) {
     const ListenerType* type = registry_.find(l.type);
     if (type == nullptr) throw std::runtime_error("listener \"" + l.name + "\": unknown type \"" + l.type + "\"");
@@ -26,13 +35,6 @@ void Engine::run() {
   }
   log::info("engine.started", {{"config", config_.file.string()}, {"store", config_.store.path.string()},
                                {"listeners", listeners_.size()}, {"threads", config_.threads}});
-
-  auto work = boost::asio::make_work_guard(io_);
-  std::promise<int> stop_signal;
-  boost::asio::signal_set signals(io_, SIGTERM, SIGINT);
-  signals.async_wait([&stop_signal](const boost::system::error_code& ec, int number) {
-    stop_signal.set_value(ec ? 0 : number);
-  });
 
   std::vector<std::thread> threads;
   for (unsigned i = 0; i < config_.threads; ++i) threads.emplace_back([this] { io_.run(); });
