@@ -15,13 +15,21 @@ using lienthong::testing::options_for;
 using lienthong::testing::PowerLossVfs;
 using lienthong::testing::TempDir;
 
-TEST_CASE("a full disk refuses the batch, keeps reads, and accepts again (STORE-3.1)", "[store]") {
-  PowerLossVfs& vfs = PowerLossVfs::instance();
-  vfs.revive();
-  TempDir dir;
+
+namespace {
+// A store whose file I/O goes through the fault-injecting VFS, reset to healthy.
+auto open_on_fault_vfs(TempDir& dir) {
+  PowerLossVfs::instance().revive();
   auto opts = options_for(dir.file("store.db"));
   opts.vfs = PowerLossVfs::kName;
-  auto store = SqliteStore::open(opts);
+  return SqliteStore::open(opts);
+}
+}  // namespace
+
+TEST_CASE("a full disk refuses the batch, keeps reads, and accepts again (STORE-3.1)", "[store]") {
+  PowerLossVfs& vfs = PowerLossVfs::instance();
+  TempDir dir;
+  auto store = open_on_fault_vfs(dir);
   REQUIRE(store.ok());
   auto before = append_wait(**store, make_record("FULL0"));
   REQUIRE(before.ok());
@@ -51,11 +59,8 @@ TEST_CASE("a full disk refuses the batch, keeps reads, and accepts again (STORE-
 
 TEST_CASE("a failed fsync stops all writing with the reason (STORE-3.2)", "[store]") {
   PowerLossVfs& vfs = PowerLossVfs::instance();
-  vfs.revive();
   TempDir dir;
-  auto opts = options_for(dir.file("store.db"));
-  opts.vfs = PowerLossVfs::kName;
-  auto store = SqliteStore::open(opts);
+  auto store = open_on_fault_vfs(dir);
   REQUIRE(store.ok());
   auto kept = append_wait(**store, make_record("SYNC0"));
   REQUIRE(kept.ok());
