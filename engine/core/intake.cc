@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "engine/charset/charset.h"
 #include "engine/core/log.h"
 #include "engine/hl7v2/ack.h"
 #include "engine/hl7v2/header.h"
@@ -53,6 +54,24 @@ std::pair<std::string, std::string> split_type(const hl7v2::MshHeader& h) {
           h.message_type.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)};
 }
 
+// ACK-5.5: an answer goes back in the charset the message came in. ACKs are
+// built from the decoded (UTF-8) header, so a sending application named in
+// TCVN3 or VNI would otherwise be echoed in UTF-8, which the sender's software
+// cannot read. Our own texts are ASCII, so encoding can only fail on text that
+// came from the message itself; then the UTF-8 answer is still better than none.
+std::string in_senders_charset(std::string utf8_ack, charset::Charset cs) {
+  if (cs == charset::Charset::kUtf8 || cs == charset::Charset::kAscii) return utf8_ack;
+  auto encoded = charset::from_utf8(utf8_ack, cs);
+  return encoded.ok() ? std::move(encoded).value() : utf8_ack;
+}
+
+// ERR 207 for a message that was not stored (ACK-5.3); `why` has no patient data.
+hl7v2::AckError not_stored(const std::string& why) {
+  hl7v2::AckError error;  // code 207, severity E
+  error.message = "message not stored: " + why;
+  return error;
+}
+
 std::string version_of(const hl7v2::MshHeader& h) {
   auto end = h.version.find(h.delimiters.component);
   return h.version.substr(0, end);
@@ -101,8 +120,7 @@ void Intake::submit(Inbound in, AnswerCallback done) {
 
   if (stopping_.load()) {
     hl7v2::MshHeader header = hl7v2::read_header(in.bytes);
-    hl7v2::AckError why{static_cast<int>(hl7v2::ErrorCode::kApplicationInternal), {}, hl7v2::Severity::kError,
-                        "message not stored: the engine is shutting down"};
+    hl7v2::AckError why = not_stored("the engine is shutting down");
     store_errors_.fetch_add(1);
     done(Answer{hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kReject), {why}, ack_options), false});
     finished();
@@ -128,7 +146,9 @@ void Intake::submit(Inbound in, AnswerCallback done) {
     record.trigger_event = std::string(parsed->trigger_event());
     record.version = std::string(parsed->version());
     record.status = "accepted";
-    record.ack = hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kAccept), {}, ack_options);
+    record.ack = in_senders_charset(
+        hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kAccept), {}, ack_options),
+        parsed->charset());
   } else {
     header = hl7v2::read_header(in.bytes);
     auto [type, trigger] = split_type(header);
@@ -169,16 +189,18 @@ void Intake::submit(Inbound in, AnswerCallback done) {
   std::string accept = record.ack;
   AckMode mode = in.ack_mode;
   std::string source = in.source;
+  const charset::Charset cs = parsed->charset();
   store_.append(std::move(record), [this, done = std::move(done), header = std::move(header), accept = std::move(accept),
-                                    ack_options = std::move(ack_options), mode, control_id = std::move(control_id),
+                                    ack_options = std::move(ack_options), mode, cs, control_id = std::move(control_id),
                                     type = std::move(type), source = std::move(source)](Result<store::Appended> stored) {
     if (!stored.ok()) {
       store_errors_.fetch_add(1);
       log::error("store.append_failed", {{"source", source}, {"control_id", control_id},
                                          {"reason", stored.error().to_string()}});
-      hl7v2::AckError why{static_cast<int>(hl7v2::ErrorCode::kApplicationInternal), {}, hl7v2::Severity::kError,
-                          "message not stored: " + stored.error().message};
-      done(Answer{hl7v2::build_ack(header, code_for(mode, header, AckOutcome::kReject), {why}, ack_options), false});
+      hl7v2::AckError why = not_stored(stored.error().message);
+      done(Answer{in_senders_charset(
+                      hl7v2::build_ack(header, code_for(mode, header, AckOutcome::kReject), {why}, ack_options), cs),
+                  false});
     } else if (stored->duplicate) {
       duplicates_.fetch_add(1);
       accepted_.fetch_add(1);

@@ -6,6 +6,7 @@
 #include <future>
 #include <memory>
 
+#include "engine/charset/charset.h"
 #include "engine/hl7v2/parser.h"
 #include "engine/store/sqlite_store.h"
 
@@ -104,6 +105,41 @@ TEST_CASE("intake: a valid message is stored, then answered AA with its control 
   CHECK(intake.wait_idle(std::chrono::seconds(5)));  // the answer is given before in_flight drops
   CHECK(intake.counters().in_flight == 0);
   st->close();
+}
+
+TEST_CASE("intake: a legacy-charset sender is answered in its own charset (ACK-5.5)") {
+  const std::string facility = "BỆNH VIỆN ĐA KHOA TỈNH";
+  struct Case {
+    charset::Charset cs;
+    const char* msh18;
+  };
+  for (Case c : {Case{charset::Charset::kTcvn3, "TCVN3"}, Case{charset::Charset::kVni, "VNI"},
+                 Case{charset::Charset::kCp1258, "CP1258"}, Case{charset::Charset::kViscii, "VISCII"}}) {
+    CAPTURE(c.msh18);
+    auto st = open_store(std::string("charset-") + c.msh18);
+    core::Intake intake(*st);
+    const std::string utf8 = "MSH|^~\\&|HIS|" + facility + "|LT|SYT|20240131142005||ADT^A01^ADT_A01|MSG77|P|2.5.1||||||" +
+                             c.msh18 + "\rPID|1||12345^^^BV^MR||TRẦN^THỊ BÍCH\r";
+    auto legacy = charset::from_utf8(utf8, c.cs);
+    REQUIRE(legacy.ok());
+    auto facility_bytes = charset::from_utf8(facility, c.cs);
+    REQUIRE(facility_bytes.ok());
+    REQUIRE(*facility_bytes != facility);
+
+    Answer a = submit(intake, *legacy);
+    CHECK(a.accepted);
+    CHECK(a.bytes.find(*facility_bytes) != std::string::npos);  // MSH-6 of the ACK, in the sender's bytes
+    CHECK(a.bytes.find(facility) == std::string::npos);
+    auto back = charset::to_utf8(a.bytes, c.cs);
+    REQUIRE(back.ok());
+    // Not parsed again: its MSH-18 would have the UTF-8 text decoded a second time.
+    CHECK(back->find("|LT|SYT|HIS|" + facility + "|") != std::string::npos);
+    CHECK(back->find("\rMSA|AA|MSG77") != std::string::npos);
+
+    Answer again = submit(intake, *legacy);  // a duplicate gets the same bytes
+    CHECK(again.bytes == a.bytes);
+    st->close();
+  }
 }
 
 TEST_CASE("intake: enhanced mode forced by the listener answers CA") {
