@@ -1,10 +1,27 @@
 #!/usr/bin/env bash
-# Builds lienthong and runs it on the shipped sample admission message: the
-# message as JSON, then a few fields read by path.
+# README's first command: installs what is missing, builds, and runs the engine
+# with the shipped sample configuration (samples/lienthong.json: MLLP on
+# 127.0.0.1:2575, the embedded SQLite store in data/lienthong.db).
+#
+# Once the listener is up it sends the shipped sample messages to it with
+# `lienthong send` and lists what the store now holds, so the first run shows
+# the whole intake path; then the engine keeps running in the foreground until
+# Ctrl-C (SIGINT) or SIGTERM, which it answers by finishing what is in flight
+# and closing the store. `--once` stops it after the demonstration instead.
+#
+# Usage: bash scripts/run-sample.sh [--once]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+ONCE=0
+for arg in "$@"; do
+  case "$arg" in
+    --once) ONCE=1 ;;
+    *) echo "usage: bash scripts/run-sample.sh [--once]" >&2; exit 64 ;;
+  esac
+done
+
 bash scripts/install-deps.sh
 BUILD_DIR="${LIENTHONG_BUILD_DIR:-$ROOT/build}"
 BUILD_LOG="$(mktemp)"
@@ -16,11 +33,41 @@ if ! bash scripts/build.sh "$BUILD_DIR" >"$BUILD_LOG" 2>&1; then
 fi
 
 LT="$BUILD_DIR/cli/lienthong"
-SAMPLE="samples/messages/adt_a01.hl7"
+CONFIG="samples/lienthong.json"
+HOST=127.0.0.1
+PORT=2575
 
-echo "== lienthong hl7 json --pretty $SAMPLE"
-"$LT" hl7 json --pretty "$SAMPLE"
-echo
-PATHS=(MSH-9 MSH-10 'PID-3[*].1' PID-5 'PID-3[2].5' PV1-3.1 IN1-36)
-echo "== lienthong hl7 get $SAMPLE ${PATHS[*]}"
-"$LT" hl7 get "$SAMPLE" "${PATHS[@]}"
+"$LT" check --config "$CONFIG"
+echo "== lienthong run --config $CONFIG"
+"$LT" run --config "$CONFIG" &
+ENGINE=$!
+trap 'kill -TERM "$ENGINE" 2>/dev/null || true; wait "$ENGINE" 2>/dev/null || true; rm -f "$BUILD_LOG"' EXIT
+trap 'kill -INT "$ENGINE" 2>/dev/null || true' INT
+trap 'kill -TERM "$ENGINE" 2>/dev/null || true' TERM
+
+# Wait (at most 10 s) until the listener accepts connections, or the engine has exited.
+for _ in $(seq 100); do
+  if ! kill -0 "$ENGINE" 2>/dev/null; then
+    wait "$ENGINE" || status=$?
+    echo "run-sample: the engine stopped (exit status ${status:-0}); is port $PORT already in use?" >&2
+    exit 1
+  fi
+  if (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; then break; fi
+  sleep 0.1
+done
+
+echo "== lienthong send --host $HOST --port $PORT samples/messages/*.hl7"
+"$LT" send --host "$HOST" --port "$PORT" samples/messages/*.hl7 || true
+echo "== lienthong messages list --config $CONFIG --limit 10"
+"$LT" messages list --config "$CONFIG" --limit 10
+
+if [[ "$ONCE" -eq 1 ]]; then
+  kill -TERM "$ENGINE"
+  wait "$ENGINE"
+  exit $?
+fi
+echo "== the engine is running: send more with '$LT send FILE...', stop it with Ctrl-C"
+# `wait` returns when a trapped signal arrives; keep waiting until the engine has exited.
+while kill -0 "$ENGINE" 2>/dev/null; do
+  wait "$ENGINE" || true
+done
