@@ -11,6 +11,7 @@ PACKAGES=(
   catch2 libbenchmark-dev
   clang libclang-rt-14-dev
   python3-hl7
+  tzdata
 )
 
 missing=()

@@ -28,9 +28,13 @@ class TimeZone {
   static TimeZone fixed(int offset_minutes);  // a fixed offset, minutes east of UTC
   static const TimeZone& ho_chi_minh();       // the default zone (+07:00, from zoneinfo when present)
 
+  // The IANA name as given, or "+07:00" for a fixed offset ("Z" gives "+00:00").
   const std::string& name() const;
   // The offset (minutes east of UTC) in force at a local wall-clock time; for a
-  // wall time that occurs twice or never (DST changes) the earlier offset.
+  // wall time that occurs twice or never (DST changes) the earlier offset, i.e.
+  // the one in force before the change. Offsets with seconds (local mean time
+  // before ~1900) are truncated to minutes, as strftime's %z does. After a
+  // zone's last transition its TZif footer (a POSIX TZ string) rules.
   int offset_for_local(int year, int month, int day, int hour, int minute, int second) const;
 
   struct Data;
