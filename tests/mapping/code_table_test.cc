@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -218,4 +219,93 @@ TEST_CASE("MAP-6.2 CodeTables loads a directory's tables by name, once") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.rfind("not a code table name", 0) == 0);
   }
+}
+
+TEST_CASE("shipped code tables under mappings/tables: every one parses and names its systems") {
+  const fs::path dir = fs::path(LIENTHONG_SOURCE_DIR) / "mappings" / "tables";
+  REQUIRE(fs::is_directory(dir));
+  CodeTables tables(dir);
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() == ".json") names.push_back(entry.path().stem().string());
+  }
+  for (const char* required : {"v2-0001", "v2-0002", "v2-0004", "v2-0004-encounter-status", "v2-0007", "v2-0038",
+                               "v2-0063", "v2-0078", "v2-0085", "v2-0119", "v2-0123", "v2-0190",
+                               "v2-0190-address-type", "v2-0200", "v2-0201", "v2-0202", "v2-0203",
+                               "vn-identifier-type"}) {
+    INFO(required);
+    CHECK(std::find(names.begin(), names.end(), required) != names.end());
+  }
+  for (const std::string& name : names) {
+    INFO(name);
+    auto table = tables.get(name);
+    REQUIRE(table.ok());
+    CHECK((*table)->name() == name);
+    CHECK_FALSE((*table)->source_system().empty());
+    CHECK_FALSE((*table)->target_system().empty());
+  }
+}
+
+TEST_CASE("shipped code tables: content from the v2-to-FHIR IG and the VN Core IG") {
+  CodeTables tables(fs::path(LIENTHONG_SOURCE_DIR) / "mappings" / "tables");
+  auto get = [&](const char* name) {
+    auto table = tables.get(name);
+    REQUIRE(table.ok());
+    return *table;
+  };
+  auto sex = get("v2-0001");
+  CHECK(sex->source_system() == "http://terminology.hl7.org/CodeSystem/v2-0001");
+  CHECK(sex->target_system() == "http://hl7.org/fhir/administrative-gender");
+  REQUIRE(sex->find("F") != nullptr);
+  CHECK(sex->find("F")->code == "female");
+  CHECK(sex->find("A")->code == "other");
+
+  auto marital = get("v2-0002");
+  CHECK(marital->target_system() == "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus");
+  REQUIRE(marital->find("U") != nullptr);
+  CHECK(marital->find("U")->code == "UNK");
+  CHECK(marital->find("U")->system == "http://terminology.hl7.org/CodeSystem/v3-NullFlavor");
+
+  auto patient_class = get("v2-0004");
+  CHECK(patient_class->target_system() == "http://terminology.hl7.org/CodeSystem/v3-ActCode");
+  REQUIRE(patient_class->find("I") != nullptr);
+  CHECK(patient_class->find("I")->code == "IMP");
+  CHECK(patient_class->find("O")->code == "AMB");
+  CHECK(patient_class->find("E")->code == "EMER");
+
+  auto interpretation = get("v2-0078");
+  REQUIRE(interpretation->find("<") != nullptr);  // "< " in the IG sheet, trimmed
+  CHECK(interpretation->find("HH")->code == "HH");
+  CHECK(get("v2-0085")->find("F")->code == "final");
+  CHECK(get("v2-0085")->target_system() == "http://hl7.org/fhir/observation-status");
+  CHECK(get("v2-0085")->find("I") == nullptr);  // no FHIR status in the IG: the code is kept (MAP-6.3)
+  CHECK(get("v2-0123")->find("F")->code == "final");
+  CHECK(get("v2-0123")->target_system() == "http://hl7.org/fhir/diagnostic-report-status");
+  CHECK(get("v2-0190")->find("H")->code == "home");
+  CHECK(get("v2-0201")->find("PRN")->code == "home");
+  CHECK(get("v2-0202")->find("Internet")->code == "email");
+  CHECK(get("v2-0119")->find("NW")->code == "active");
+
+  auto identifier_type = get("v2-0203");
+  CHECK(identifier_type->target_system() == "http://terminology.hl7.org/CodeSystem/v2-0203");
+  REQUIRE(identifier_type->find("MR") != nullptr);
+  CHECK(identifier_type->find("MR")->code == "MR");
+  CHECK(identifier_type->find("MR")->display == "Medical record number");
+
+  auto vn = get("vn-identifier-type");
+  CHECK(vn->target_system() == "urn:ietf:rfc:3986");
+  const std::string sid = "http://fhir.ehealth.gov.vn/core/sid/";
+  const std::pair<const char*, const char*> expected[] = {
+      {"BHYT", "insurance_number"}, {"bhyt", "insurance_number"},      {"HC", "insurance_number"},
+      {"BHXH", "insurance_number"}, {"SS", "insurance_number"},        {"CCCD", "national_id"},
+      {"NI", "national_id"},        {"NNVNM", "national_id"},          {"CMND", "citizen_id"},
+      {"PPN", "passport_number"},   {"MA_BN", "patient-internal-id"}, {"MR", "patient-internal-id"},
+      {"PI", "patient-internal-id"},
+  };
+  for (const auto& [key, system] : expected) {
+    INFO(key);
+    REQUIRE(vn->find(key) != nullptr);
+    CHECK(vn->find(key)->code == sid + system);
+  }
+  CHECK(vn->find("XX") == nullptr);
 }
