@@ -1,0 +1,84 @@
+// The expression tree of the mapping language (docs/mapping.md MAP-3), as the
+// parser builds it: paths already parsed into hl7v2::Path, names already
+// resolved to binding slots, functions bound to their implementation, code
+// tables loaded and regular expressions compiled. Nothing is looked up by name
+// or re-parsed when it runs.
+//
+// Thread-safety: immutable after compile; shared by concurrent runs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "engine/hl7v2/path.h"
+#include "engine/mapping/value.h"
+
+namespace lienthong::mapping {
+
+class CodeTable;
+struct FunctionSpec;
+
+enum class ExprKind : std::uint8_t {
+  kLiteral,   // literal
+  kPath,      // path (absolute: resolved in the whole message, MAP-4)
+  kName,      // slot
+  kMember,    // operands[0] '.' member (member_number > 0 for `.4`)
+  kIndex,     // operands[0] '[' operands[1] ']'
+  kNot,       // 'not' operands[0]
+  kAnd,       // operands[0] and operands[1]
+  kOr,        // operands[0] or operands[1]
+  kCoalesce,  // first non-empty of operands (`??`, coalesce())
+  kCompare,   // operands[0] compare operands[1]
+  kIn,        // operands[0] in operands[1]
+  kMatches,   // operands[0] matches regex
+  kAdd,       // operands[0] + operands[1]
+  kSubtract,  // operands[0] - operands[1]
+  kCall,      // function(operands...)
+  kList,      // [operands...]
+};
+
+enum class CompareOp : std::uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
+
+struct Expr {
+  ExprKind kind = ExprKind::kLiteral;
+  CompareOp compare = CompareOp::kEq;
+  std::uint32_t column = 0;  // 1-based position in the source string, for errors
+
+  Value literal;
+
+  hl7v2::Path path;
+  bool absolute = false;
+  bool occurrence_given = false;  // "OBR[2]" / "OBR[*]" as opposed to "OBR"
+
+  std::uint32_t slot = 0;
+
+  std::string member;
+  std::size_t member_number = 0;
+
+  const FunctionSpec* function = nullptr;
+  std::shared_ptr<const CodeTable> table;    // lookup / coding: bound at compile time
+  std::shared_ptr<const std::regex> regex;   // matches: compiled at compile time
+
+  std::vector<std::unique_ptr<Expr>> operands;
+};
+
+// One piece of a template string (MAP-1.3): literal text or an expression.
+struct TemplatePiece {
+  std::string text;            // when expr is null
+  std::unique_ptr<Expr> expr;
+};
+
+// A JSON string of the skeleton, classified by MAP-1.1..1.4.
+struct StringForm {
+  enum class Kind : std::uint8_t { kLiteral, kExpression, kTemplate };
+  Kind kind = Kind::kLiteral;
+  std::string literal;                // kLiteral (with `$${` already turned into `${`)
+  std::unique_ptr<Expr> expr;         // kExpression: the string is exactly "${expr}"
+  std::vector<TemplatePiece> pieces;  // kTemplate
+};
+
+}  // namespace lienthong::mapping

@@ -1,0 +1,53 @@
+// The functions of the mapping language (docs/mapping.md MAP-5): a fixed
+// registry of name -> argument count + implementation, bound when a mapping
+// compiles (an unknown name or a wrong number of arguments is a compile error).
+// Functions that need something prepared ahead (lookup/coding: the code table)
+// have a binder that runs at compile time.
+//
+// Implementations receive their arguments already evaluated (coalesce is the
+// exception: the parser turns it into the lazy `??` node). Empty in gives empty
+// out unless the table in the spec says otherwise.
+//
+// Thread-safety: the registry is a constant table; implementations touch only
+// the RunState they are given.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "engine/mapping/expr.h"
+#include "engine/mapping/value.h"
+
+namespace lienthong::mapping {
+
+class RunState;
+class ExprScope;
+
+using FunctionImpl = Value (*)(RunState& run, const Expr& call, std::span<Value> args);
+// Checks and prepares a call at compile time; returns the reason it is wrong.
+using FunctionBinder = std::optional<std::string> (*)(Expr& call, ExprScope& scope);
+
+struct FunctionSpec {
+  static constexpr std::size_t kVariadic = 16;  // the most arguments any call may have
+
+  std::string_view name;
+  std::size_t min_args = 0;
+  std::size_t max_args = 0;
+  FunctionImpl impl = nullptr;
+  FunctionBinder bind = nullptr;
+};
+
+// The function called `name`, or nullptr.
+const FunctionSpec* find_function(std::string_view name);
+
+// "takes 2 or 3 arguments", "takes 1 argument", "takes at least 1 argument".
+std::string describe_arity(const FunctionSpec& spec);
+
+// The per-group tables the registry is made of (functions_text.cc, functions_fhir.cc).
+std::span<const FunctionSpec> text_functions();
+std::span<const FunctionSpec> fhir_functions();
+
+}  // namespace lienthong::mapping

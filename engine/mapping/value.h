@@ -1,0 +1,109 @@
+// Value: what a mapping expression evaluates to at run time (docs/mapping.md
+// MAP-1, MAP-3): empty, a boolean, a number, a text, a reference to an HL7 v2
+// element of the input, a list, or a JSON subtree built during the run.
+//
+// Element references stay references until something needs their text
+// (MAP-4.1): comparing, outputting or calling a function. text() follows
+// MAP-3.6: the first leaf of a composite value, unescaped and decoded; the HL7
+// explicit null "" is empty.
+//
+// Thread-safety: a Value is a plain value. Element references and JSON
+// references point into the message and the run's output document: they are
+// valid while those live (one run).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <rapidjson/fwd.h>
+
+#include "engine/hl7v2/element.h"
+
+namespace lienthong::mapping {
+
+// An element of the input message and where it sits, so explain can name the
+// occurrence actually read ("OBX[3]-5", "PID-3[2].1").
+struct ElementRef {
+  hl7v2::Element element;
+  std::uint32_t segment = 0;       // 0-based position of its segment in the message
+  std::uint16_t field = 0;         // 0: the whole segment
+  std::uint16_t repetition = 0;    // 0: the whole field (every repetition)
+  std::uint16_t component = 0;     // 0: the whole repetition
+  std::uint16_t subcomponent = 0;  // 0: the whole component
+
+  bool is_segment() const { return field == 0; }
+  // The child the way `x.n` reads it: a segment's field n, a field's or a
+  // repetition's component n, a component's subcomponent n.
+  ElementRef child(std::size_t n) const;
+  // Repetition n of a field (`x[n]`); other levels have only repetition 1.
+  ElementRef repetition_at(std::size_t n) const;
+};
+
+enum class ValueKind : std::uint8_t { kEmpty, kBool, kNumber, kText, kElement, kList, kJson };
+
+class Value {
+ public:
+  struct Number {
+    double value = 0;
+    bool integer = false;  // written without a fraction
+  };
+
+  Value() = default;
+  static Value boolean(bool b) { return Value(Payload(std::in_place_index<1>, b)); }
+  static Value number(double v, bool integer) { return Value(Payload(std::in_place_index<2>, Number{v, integer})); }
+  static Value integer(std::int64_t v) { return number(static_cast<double>(v), true); }
+  static Value text(std::string s) { return Value(Payload(std::in_place_index<3>, std::move(s))); }
+  static Value element(const ElementRef& e) { return Value(Payload(std::in_place_index<4>, e)); }
+  static Value list(std::vector<Value> items) { return Value(Payload(std::in_place_index<5>, List{std::move(items)})); }
+  // A JSON value owned by the run's output document.
+  static Value json(const rapidjson::Value* v) { return Value(Payload(std::in_place_index<6>, v)); }
+
+  ValueKind kind() const { return static_cast<ValueKind>(payload_.index()); }
+  bool is_empty_kind() const { return kind() == ValueKind::kEmpty; }
+
+  bool as_bool() const { return std::get<1>(payload_); }
+  const Number& as_number() const { return std::get<2>(payload_); }
+  const std::string& as_text() const { return std::get<3>(payload_); }
+  const ElementRef& as_element() const { return std::get<4>(payload_); }
+  const std::vector<Value>& as_list() const { return std::get<5>(payload_).items; }
+  std::vector<Value>& as_list() { return std::get<5>(payload_).items; }
+  const rapidjson::Value& as_json() const { return *std::get<6>(payload_); }
+
+ private:
+  struct List {
+    std::vector<Value> items;
+  };
+  using Payload = std::variant<std::monostate, bool, Number, std::string, ElementRef, List, const rapidjson::Value*>;
+  explicit Value(Payload p) : payload_(std::move(p)) {}
+  Payload payload_;
+};
+
+// MAP-1.6 / MAP-3.5: null, "", an absent or null ("") element, a list whose
+// items are all empty, an empty JSON object/array/string.
+bool is_empty(const Value& v);
+
+// MAP-3.7: not empty, not false, not the text "false".
+bool is_truthy(const Value& v);
+
+// MAP-3.6. Returns a view of `scratch`, of the message, or of the value
+// itself; empty for empty values. Numbers are written as the output writes
+// them (integers without a fraction).
+std::string_view text_of(const Value& v, std::string& scratch);
+std::string text_of(const Value& v);
+
+// The element a value stands for when it is one (the first item of a list of
+// elements counts), for explain notes and warnings; nullptr otherwise.
+const ElementRef* element_of(const Value& v);
+
+// A number: the value itself, or its text read as a decimal number. Nothing
+// when the text is not a number.
+bool number_of(const Value& v, Value::Number& out);
+
+// Appends the shortest text for a number ("12", "12.5", "0.001").
+void append_number(std::string& out, const Value::Number& n);
+
+}  // namespace lienthong::mapping
