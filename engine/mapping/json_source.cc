@@ -1,0 +1,91 @@
+#include "engine/mapping/json_source.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include <rapidjson/error/en.h>
+
+namespace lienthong::mapping {
+namespace {
+
+std::string line_and_column(std::string_view text, std::size_t offset) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+bool plain_key(std::string_view key) {
+  if (key.empty()) return false;
+  for (char c : key) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '$' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const rapidjson::Document* JsonSources::load(const std::filesystem::path& path, const std::string& shown,
+                                             std::vector<std::string>& errors, std::string& why) {
+  const std::string key = file_key(path);
+  auto found = files_.find(key);
+  if (found != files_.end()) {
+    why = found->second.read_error;
+    return found->second.document.get();
+  }
+  Entry& entry = files_[key];
+  std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  if (!in || std::filesystem::is_directory(path, ec)) {
+    entry.read_error = std::filesystem::exists(path, ec) ? std::strerror(EACCES) : "no such file";
+    why = entry.read_error;
+    return nullptr;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string bytes = text.str();
+  auto doc = std::make_unique<rapidjson::Document>();
+  constexpr unsigned kFlags =
+      rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag | rapidjson::kParseValidateEncodingFlag;
+  doc->Parse<kFlags>(bytes.data(), bytes.size());
+  if (doc->HasParseError()) {
+    errors.push_back(shown + ": " + line_and_column(bytes, doc->GetErrorOffset()) + ": " +
+                     rapidjson::GetParseError_En(doc->GetParseError()));
+    return nullptr;
+  }
+  entry.document = std::move(doc);
+  return entry.document.get();
+}
+
+std::string file_key(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path.lexically_normal().string() : canonical.string();
+}
+
+std::string json_path_key(const std::string& path, std::string_view key) {
+  if (plain_key(key)) return path + "." + std::string(key);
+  std::string out = path + "[\"";
+  for (char c : key) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"]";
+}
+
+std::string json_path_index(const std::string& path, std::size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+
+}  // namespace lienthong::mapping

@@ -1,0 +1,74 @@
+// Writing compact JSON text straight into a string, for the interpreter's
+// output: the run appends as it goes and cuts back what turns out empty
+// (MAP-1.6), so no tree is built and nothing is copied twice.
+//
+// Strings are escaped as JSON requires (", \, control characters); other
+// characters, UTF-8 included, are written as they are.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/fwd.h>
+
+#include "engine/mapping/value.h"
+
+namespace lienthong::mapping {
+
+// An append-only text buffer that can be cut back to an earlier size. Growing
+// is the only thing that allocates; every append is inline (a run makes a few
+// hundred of them, and std::string::push_back is not inlined at -O2).
+class JsonBuffer {
+ public:
+  explicit JsonBuffer(std::size_t capacity = 256) { data_.resize(capacity); }
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void put(char c) {
+    if (size_ == data_.size()) grow(1);
+    data_[size_++] = c;
+  }
+  void append(std::string_view s) {
+    if (data_.size() - size_ < s.size()) grow(s.size());
+    if (!s.empty()) std::memcpy(&data_[size_], s.data(), s.size());
+    size_ += s.size();
+  }
+  void append(const char* begin, const char* end) { append(std::string_view(begin, static_cast<std::size_t>(end - begin))); }
+  // Forgets everything after the first `size` characters.
+  void truncate(std::size_t size) { size_ = size; }
+  std::string_view view(std::size_t from = 0) const { return std::string_view(data_.data() + from, size_ - from); }
+  // The text, leaving the buffer empty.
+  std::string take() {
+    data_.resize(size_);
+    size_ = 0;
+    return std::move(data_);
+  }
+
+ private:
+  void grow(std::size_t need) { data_.resize(data_.size() * 2 + need); }
+
+  std::string data_;
+  std::size_t size_ = 0;
+};
+
+// "text" with escapes.
+void append_json_string(JsonBuffer& out, std::string_view text);
+// The characters of `text` escaped, without quotes (for strings written in pieces).
+void append_json_escaped(JsonBuffer& out, std::string_view text);
+
+// 12, -3, 1.5, 7.0 (a number that is not an integer keeps a fraction). False,
+// and nothing written, for a value JSON cannot hold (infinity, NaN).
+bool append_json_number(JsonBuffer& out, const Value::Number& n);
+
+// `v` compact, with empty members and items left out; false (nothing
+// written) when `v` is empty after that.
+bool append_json_value(JsonBuffer& out, const rapidjson::Value& v);
+
+// Compact JSON text re-indented with two spaces (for people reading --pretty).
+std::string pretty_json(std::string_view compact);
+
+}  // namespace lienthong::mapping

@@ -1,0 +1,91 @@
+// The nodes of a compiled mapping (docs/mapping.md MAP-1, MAP-2): one node per
+// skeleton value, each remembering where it was written so explain records and
+// rejections can name the mapping file and JSON path.
+//
+// Thread-safety: immutable after compile; shared by concurrent runs.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/mapping/expr.h"
+#include "engine/mapping/value.h"
+
+namespace lienthong::mapping {
+
+// Where a node was written: "mappings/hl7v2/adt_a01.json", "$.entry[0].resource.gender".
+struct SourceRef {
+  std::shared_ptr<const std::string> file;
+  std::string json_path;
+  std::string text;  // the expression or string as written (for explain)
+
+  std::string where() const { return (file ? *file : std::string()) + ": " + json_path; }
+};
+
+enum class NodeKind : std::uint8_t {
+  kLiteral,     // literal: text, number, boolean, or empty for null
+  kExpression,  // expr: "${expr}" or a bare expression; output with its type
+  kTemplate,    // pieces: text joined, empty when any expression is empty
+  kObject,      // steps, then value or members
+  kArray,       // items (an item with a loop contributes one element per iteration)
+};
+
+struct Node;
+
+// $let and $if, in the order they apply (MAP-2: $let before $if; an included
+// object's own steps follow the including object's).
+struct Step {
+  enum class Kind : std::uint8_t { kLet, kIf };
+  Kind kind = Kind::kLet;
+  std::uint32_t slot = 0;            // kLet
+  std::unique_ptr<Node> value;       // kLet
+  std::unique_ptr<Expr> condition;   // kIf
+  SourceRef source;
+};
+
+// $for / $as / $until on an element of an array.
+struct Loop {
+  std::unique_ptr<Expr> items;
+  std::uint32_t slot = 0;                 // where the current item is bound ($as, default `it`)
+  std::vector<std::uint32_t> until;       // packed segment ids that also end an item's span
+  SourceRef source;
+};
+
+struct Member {
+  std::string key;
+  std::string json_key;  // the key as written out: "\"key\":"
+  std::unique_ptr<Node> value;
+};
+
+struct Node {
+  NodeKind kind = NodeKind::kLiteral;
+  SourceRef source;
+
+  Value literal;
+  std::string literal_json;  // the literal as written out; empty when it is pruned (null, "")
+  std::unique_ptr<Expr> expr;
+  std::vector<TemplatePiece> pieces;
+
+  std::unique_ptr<Loop> loop;  // only on elements of arrays
+  std::vector<Step> steps;
+  std::unique_ptr<Node> value;  // $value, or an included skeleton that is not an object
+  std::vector<Member> members;
+
+  std::vector<std::unique_ptr<Node>> items;
+};
+
+struct PlanBody {
+  std::unique_ptr<Node> root;
+  std::uint32_t slot_count = 0;
+};
+
+// A segment id as one number, for fast comparisons at run time.
+inline std::uint32_t pack_segment_id(const char* id) {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(id[0])) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(id[1])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(id[2]));
+}
+
+}  // namespace lienthong::mapping
