@@ -1,0 +1,296 @@
+#include "engine/mapping/evaluate.h"
+
+#include <cmath>
+#include <regex>
+#include <span>
+
+#include "engine/mapping/functions.h"
+#include "engine/mapping/plan_nodes.h"
+
+namespace lienthong::mapping {
+namespace {
+
+using hl7v2::Element;
+using hl7v2::Level;
+using hl7v2::Path;
+
+// Where selected elements go: a list for paths with [*], else the one value
+// (so the common single-element path allocates nothing).
+struct Selection {
+  std::vector<Value>* many = nullptr;
+  Value single;
+  void push(Value v) {
+    if (many != nullptr) {
+      many->push_back(std::move(v));
+    } else {
+      single = std::move(v);
+    }
+  }
+};
+
+// One segment's share of a path (field / repetition / component / subcomponent),
+// with the codec's conventions (docs/hl7v2.md "Paths"): PID-3 is the first
+// repetition. Positions past the end read as empty elements, which is what an
+// absent position means to a mapping, so nothing is counted first (each count
+// would be one more scan of the segment).
+void select_in_segment(const RunState& run, std::size_t index, const Path& path, Selection& out) {
+  const hl7v2::Segment seg = run.message().segment(index);
+  ElementRef ref;
+  ref.segment = static_cast<std::uint32_t>(index);
+  if (path.field == 0) {
+    ref.element = Element(seg.raw(), seg.syntax(), Level::kOpaque);
+    out.push(Value::element(ref));
+    return;
+  }
+  const Element field = seg.field(path.field);
+  ref.field = static_cast<std::uint16_t>(path.field);
+  if (field.level() == Level::kOpaque) {  // MSH-1, MSH-2
+    if (path.repetition == 1 || path.repetition == Path::kAll) {
+      ref.element = field;
+      out.push(Value::element(ref));
+    }
+    return;
+  }
+  auto narrow = [&](const Element& repetition, std::size_t r) {
+    ElementRef item = ref;
+    item.element = repetition;
+    item.repetition = static_cast<std::uint16_t>(r);
+    if (path.component != 0) {
+      item.element = item.element.component(path.component);
+      item.component = static_cast<std::uint16_t>(path.component);
+      if (path.subcomponent != 0) {
+        item.element = item.element.subcomponent(path.subcomponent);
+        item.subcomponent = static_cast<std::uint16_t>(path.subcomponent);
+      }
+    }
+    out.push(Value::element(item));
+  };
+  if (path.repetition != Path::kAll) {
+    narrow(field.repetition(path.repetition), path.repetition);
+    return;
+  }
+  // Every repetition: split the field once instead of asking for each by number.
+  const char sep = seg.syntax().delimiters.repetition;
+  std::string_view rest = field.raw();
+  for (std::size_t r = 1; !rest.empty(); ++r) {
+    const std::size_t cut = sep == '\0' ? std::string_view::npos : rest.find(sep);
+    narrow(Element(rest.substr(0, cut), seg.syntax(), Level::kRepetition), r);
+    if (cut == std::string_view::npos) break;
+    rest.remove_prefix(cut + 1);
+    if (rest.empty()) narrow(Element({}, seg.syntax(), Level::kRepetition), r + 1);
+  }
+}
+
+Value member(RunState& run, const Value& base, const Expr& e) {
+  switch (base.kind()) {
+    case ValueKind::kElement:
+      if (e.member_number == 0) return Value();
+      return Value::element(base.as_element().child(e.member_number));
+    case ValueKind::kList: {
+      // `.x` on a list reads it from every item (a list of elements, of codings).
+      std::vector<Value> items;
+      items.reserve(base.as_list().size());
+      for (const Value& item : base.as_list()) {
+        Value v = member(run, item, e);
+        if (!is_empty(v)) items.push_back(std::move(v));
+      }
+      return Value::list(std::move(items));
+    }
+    case ValueKind::kJson: {
+      const rapidjson::Value& j = base.as_json();
+      if (!j.IsObject()) return Value();
+      const std::string key = e.member_number != 0 ? std::to_string(e.member_number) : e.member;
+      auto it = j.FindMember(rapidjson::StringRef(key.data(), key.size()));
+      if (it == j.MemberEnd()) return Value();
+      return Value::json(&it->value);
+    }
+    default:
+      return Value();
+  }
+}
+
+Value index(RunState& run, const Value& base, const Value& at) {
+  Value::Number n;
+  if (!number_of(at, n) || n.value < 1 || n.value != std::floor(n.value) || n.value > 65535) return Value();
+  (void)run;
+  const auto i = static_cast<std::size_t>(n.value);
+  switch (base.kind()) {
+    case ValueKind::kList:
+      return i <= base.as_list().size() ? base.as_list()[i - 1] : Value();
+    case ValueKind::kElement:
+      return Value::element(base.as_element().repetition_at(i));
+    case ValueKind::kJson: {
+      const rapidjson::Value& j = base.as_json();
+      if (!j.IsArray() || i > j.Size()) return Value();
+      return Value::json(&j[static_cast<rapidjson::SizeType>(i - 1)]);
+    }
+    default:
+      return i == 1 ? base : Value();
+  }
+}
+
+bool in_values(RunState& run, const Value& needle, const Value& haystack) {
+  if (haystack.kind() == ValueKind::kList) {
+    for (const Value& item : haystack.as_list()) {
+      if (equal_values(run, needle, item)) return true;
+    }
+    return false;
+  }
+  if (haystack.kind() == ValueKind::kJson && haystack.as_json().IsArray()) {
+    for (const rapidjson::Value& item : haystack.as_json().GetArray()) {
+      if (equal_values(run, needle, Value::json(&item))) return true;
+    }
+    return false;
+  }
+  return !is_empty(haystack) && equal_values(run, needle, haystack);
+}
+
+Value add(RunState& run, const Value& a, const Value& b) {
+  if (a.kind() == ValueKind::kNumber && b.kind() == ValueKind::kNumber) {
+    return Value::number(a.as_number().value + b.as_number().value, a.as_number().integer && b.as_number().integer);
+  }
+  if (is_empty(a)) return b;
+  if (is_empty(b)) return a;
+  std::string left = run.text(a);
+  std::string scratch;
+  left += run.text(b, scratch);
+  return Value::text(std::move(left));
+}
+
+Value subtract(RunState& run, const Value& a, const Value& b) {
+  Value::Number x, y;
+  run.note(a);
+  run.note(b);
+  if (!number_of(a, x) || !number_of(b, y)) return Value();
+  return Value::number(x.value - y.value, x.integer && y.integer);
+}
+
+Value call(const Expr& e, RunState& run) {
+  const std::size_t base = run.args.size();
+  for (const auto& operand : e.operands) {
+    Value v = evaluate(*operand, run);
+    run.args.push_back(std::move(v));
+  }
+  std::span<Value> args(run.args.data() + base, e.operands.size());
+  Value result = e.function->impl(run, e, args);
+  run.args.resize(base);
+  return result;
+}
+
+}  // namespace
+
+Value select_path(const RunState& run, const Path& path, std::size_t begin, std::size_t end) {
+  const std::uint32_t id = pack_segment_id(path.segment);
+  const bool many = path.segment_occurrence == Path::kAll || path.repetition == Path::kAll;
+  std::vector<Value> found;
+  Selection out;
+  if (many) out.many = &found;
+  std::size_t seen = 0;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (run.segment_id(i) != id) continue;
+    ++seen;
+    if (path.segment_occurrence != Path::kAll && path.segment_occurrence != seen) continue;
+    select_in_segment(run, i, path, out);
+    if (path.segment_occurrence != Path::kAll) break;
+  }
+  if (many) return Value::list(std::move(found));
+  return std::move(out.single);
+}
+
+int compare_values(RunState& run, const Value& a, const Value& b) {
+  const bool a_number = a.kind() == ValueKind::kNumber;
+  const bool b_number = b.kind() == ValueKind::kNumber;
+  if (a_number || b_number) {
+    Value::Number x, y;
+    if (number_of(a, x) && number_of(b, y)) {
+      run.note(a);
+      run.note(b);
+      return x.value < y.value ? -1 : (x.value > y.value ? 1 : 0);
+    }
+  }
+  std::string sa, sb;
+  const std::string_view ta = run.text(a, sa);
+  const std::string_view tb = run.text(b, sb);
+  const int c = ta.compare(tb);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+bool equal_values(RunState& run, const Value& a, const Value& b) { return compare_values(run, a, b) == 0; }
+
+Value evaluate(const Expr& e, RunState& run) {
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+      return e.literal;
+    case ExprKind::kPath:
+      if (e.absolute) return select_path(run, e.path, 0, run.segment_count());
+      return select_path(run, e.path, run.span_begin, run.span_end);
+    case ExprKind::kName:
+      return run.slots[e.slot];
+    case ExprKind::kMember:
+      // `it.1` and friends: read the binding in place instead of copying it first.
+      if (e.operands[0]->kind == ExprKind::kName) return member(run, run.slots[e.operands[0]->slot], e);
+      return member(run, evaluate(*e.operands[0], run), e);
+    case ExprKind::kIndex: {
+      Value base = evaluate(*e.operands[0], run);
+      return index(run, base, evaluate(*e.operands[1], run));
+    }
+    case ExprKind::kNot:
+      return Value::boolean(!is_truthy(evaluate(*e.operands[0], run)));
+    case ExprKind::kAnd:
+      if (!is_truthy(evaluate(*e.operands[0], run))) return Value::boolean(false);
+      return Value::boolean(is_truthy(evaluate(*e.operands[1], run)));
+    case ExprKind::kOr:
+      if (is_truthy(evaluate(*e.operands[0], run))) return Value::boolean(true);
+      return Value::boolean(is_truthy(evaluate(*e.operands[1], run)));
+    case ExprKind::kCoalesce:
+      for (const auto& operand : e.operands) {
+        Value v = evaluate(*operand, run);
+        if (!is_empty(v)) return v;
+      }
+      return Value();
+    case ExprKind::kCompare: {
+      Value a = evaluate(*e.operands[0], run);
+      Value b = evaluate(*e.operands[1], run);
+      const int c = compare_values(run, a, b);
+      switch (e.compare) {
+        case CompareOp::kEq: return Value::boolean(c == 0);
+        case CompareOp::kNe: return Value::boolean(c != 0);
+        case CompareOp::kLt: return Value::boolean(c < 0);
+        case CompareOp::kLe: return Value::boolean(c <= 0);
+        case CompareOp::kGt: return Value::boolean(c > 0);
+        case CompareOp::kGe: return Value::boolean(c >= 0);
+      }
+      return Value();
+    }
+    case ExprKind::kIn: {
+      Value a = evaluate(*e.operands[0], run);
+      return Value::boolean(in_values(run, a, evaluate(*e.operands[1], run)));
+    }
+    case ExprKind::kMatches: {
+      Value a = evaluate(*e.operands[0], run);
+      if (is_empty(a)) return Value::boolean(false);
+      std::string scratch;
+      std::string_view t = run.text(a, scratch);
+      return Value::boolean(std::regex_match(t.begin(), t.end(), *e.regex));
+    }
+    case ExprKind::kAdd: {
+      Value a = evaluate(*e.operands[0], run);
+      return add(run, a, evaluate(*e.operands[1], run));
+    }
+    case ExprKind::kSubtract: {
+      Value a = evaluate(*e.operands[0], run);
+      return subtract(run, a, evaluate(*e.operands[1], run));
+    }
+    case ExprKind::kCall:
+      return call(e, run);
+    case ExprKind::kList: {
+      std::vector<Value> items;
+      items.reserve(e.operands.size());
+      for (const auto& operand : e.operands) items.push_back(evaluate(*operand, run));
+      return Value::list(std::move(items));
+    }
+  }
+  return Value();
+}
+
+}  // namespace lienthong::mapping

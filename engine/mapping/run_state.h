@@ -1,0 +1,108 @@
+// RunState: everything one run of a plan on one message changes (docs/mapping.md
+// MAP-4): the binding slots, the current span of segments, the output
+// document's memory pool, warnings, the rejection, and (with explain) the input
+// paths read for the value being written. The plan stays untouched, so runs on
+// different threads share it freely.
+//
+// Thread-safety: one RunState per run, used by one thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "engine/base/result.h"
+#include "engine/hl7v2/message.h"
+#include "engine/mapping/fhir_time.h"
+#include "engine/mapping/value.h"
+
+namespace lienthong::mapping {
+
+struct SourceRef;
+
+using JsonAllocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
+
+class RunState {
+ public:
+  RunState(const hl7v2::Message& message, std::uint32_t slot_count, const TimeZone& zone, JsonAllocator& allocator,
+           bool explain);
+
+  const hl7v2::Message& message() const { return message_; }
+  const TimeZone& zone() const { return zone_; }
+  JsonAllocator& allocator() { return allocator_; }
+
+  // Segments, by position: the packed id (plan_nodes.h pack_segment_id).
+  std::size_t segment_count() const { return ids_.size(); }
+  std::uint32_t segment_id(std::size_t index) const { return ids_[index]; }
+
+  // The current span: segments [begin, end) (MAP-4.2, 4.3).
+  std::size_t span_begin = 0;
+  std::size_t span_end = 0;
+
+  std::vector<Value> slots;
+  // Argument storage for function calls (a stack, so nested calls reuse it).
+  std::vector<Value> args;
+
+  // The skeleton node being evaluated: named by rejections and warnings.
+  const SourceRef* where = nullptr;
+
+  // Text of a value (MAP-3.6), noting the input elements it came from.
+  std::string_view text(const Value& v, std::string& scratch) {
+    note(v);
+    return text_of(v, scratch);
+  }
+  std::string text(const Value& v) {
+    note(v);
+    return text_of(v);
+  }
+  // Records the input elements of `v` for the current explain record.
+  void note(const Value& v) {
+    if (collecting_) note_slow(v);
+  }
+
+  // Stops the run: required()/error() (MAP-5).
+  void reject(std::string reason);
+  bool rejected() const { return rejection_.has_value(); }
+  const std::optional<Error>& rejection() const { return rejection_; }
+
+  // A warning about the input at the current node (MAP-7.4), naming `input` if known.
+  void warn(const ElementRef* input, const std::string& what);
+  std::vector<std::string>& warnings() { return warnings_; }
+
+  // Explain: inputs noted between start_inputs() and take_inputs().
+  bool explain() const { return explain_; }
+  void start_inputs() {
+    inputs_.clear();
+    collecting_ = explain_;
+  }
+  std::vector<std::string> take_inputs() {
+    collecting_ = false;
+    return std::move(inputs_);
+  }
+
+  // "OBX[3]-5", "PID-3[2].1": the path of an element with the occurrences used.
+  std::string element_path(const ElementRef& ref) const;
+
+  // Keeps a JSON value alive for the rest of the run (pool memory, never freed early).
+  const rapidjson::Value* keep(rapidjson::Value&& v);
+
+ private:
+  void note_slow(const Value& v);
+
+  const hl7v2::Message& message_;
+  const TimeZone& zone_;
+  JsonAllocator& allocator_;
+  std::vector<std::uint32_t> ids_;
+  std::optional<Error> rejection_;
+  std::vector<std::string> warnings_;
+  std::vector<std::string> inputs_;
+  bool explain_ = false;
+  bool collecting_ = false;
+};
+
+}  // namespace lienthong::mapping
