@@ -1,0 +1,131 @@
+// MAP-5 functions (with MAP-6 tables, MAP-7 times, MAP-8 ids), each on real input.
+#include <catch2/catch.hpp>
+
+#include "engine/mapping/uuid5.h"
+#include "tests/mapping/mapping_test_util.h"
+
+using lienthong::testing::MappingDir;
+
+namespace {
+
+const char* kSexTable = R"({
+  "source_system": "http://terminology.hl7.org/CodeSystem/v2-0001",
+  "target_system": "http://hl7.org/fhir/administrative-gender",
+  "map": {"M": "male", "F": {"code": "female", "display": "Female"}, "O": {"code": "other", "system": "urn:other"}}
+})";
+
+}  // namespace
+
+TEST_CASE("MAP-5 text functions", "[mapping][functions]") {
+  MappingDir dir;
+  CHECK(dir.eval("text(PID-5)") == R"("Tran")");
+  CHECK(dir.eval("text(1.5)") == R"("1.5")");
+  CHECK(dir.eval("upper('nguyễn văn đức ơ ư')") == R"("NGUYỄN VĂN ĐỨC Ơ Ư")");
+  CHECK(dir.eval("lower('TRẦN THỊ BÍCH ĐỖ')") == R"("trần thị bích đỗ")");
+  CHECK(dir.eval("upper(PID-99)") == "<absent>");
+  CHECK(dir.eval("trim('  a b  ')") == R"("a b")");
+  CHECK(dir.eval("trim('   ')") == "<absent>");
+  CHECK(dir.eval("substr('Nguyễn', 5, 2)") == R"("ễn")");
+  CHECK(dir.eval("substr('Nguyễn', 6)") == R"("n")");
+  CHECK(dir.eval("substr('abc', 4)") == "<absent>");
+  CHECK(dir.eval("substr('abc', 1, 0)") == "<absent>");
+  CHECK(dir.eval("replace('a-b-c', '-', '/')") == R"("a/b/c")");
+  CHECK(dir.eval("replace('aaa', 'a', 'aa')") == R"("aaaaaa")");
+  CHECK(dir.eval("split('a,b,,c', ',')") == R"(["a","b","c"])");
+  CHECK(dir.eval("split(PID-99, ',')") == "<absent>");
+  CHECK(dir.eval("join(PID-3[*].1, '|')") == R"("P001|BH123")");
+  CHECK(dir.eval("join(['a', null, '', 'b'], ', ')") == R"("a, b")");
+  CHECK(dir.eval("concat('a', PID-99, 'b', 1)") == R"("ab1")");
+  CHECK(dir.eval("concat(PID-99, '')") == "<absent>");
+}
+
+TEST_CASE("MAP-5 numbers", "[mapping][functions]") {
+  MappingDir dir;
+  CHECK(dir.eval("number('12')") == "12");
+  CHECK(dir.eval("number('1.50')") == "1.5");
+  CHECK(dir.eval("number('-3.25')") == "-3.25");
+  CHECK(dir.eval("number(OBX[2]-5)") == "6.1");
+  CHECK(dir.eval("number('12a')") == "<absent>");
+  CHECK(dir.eval("number('1e5')") == "<absent>");
+  CHECK(dir.eval("integer('12.7')") == "12");
+  CHECK(dir.eval("integer('-12.7')") == "-12");
+  CHECK(dir.eval("integer('x')") == "<absent>");
+}
+
+TEST_CASE("MAP-5 presence and lists", "[mapping][functions]") {
+  MappingDir dir;
+  CHECK(dir.eval("exists(PID-3)") == "true");
+  CHECK(dir.eval("exists(PID-13)") == "false");  // "" is empty
+  CHECK(dir.eval("exists(ZZZ)") == "false");
+  CHECK(dir.eval("count(OBX[*])") == "3");
+  CHECK(dir.eval("count(PID-3[*])") == "2");
+  CHECK(dir.eval("count(NTE[*]) + count(ZZZ[*])") == "1");
+  CHECK(dir.eval("count(['a', '', null])") == "1");
+  CHECK(dir.eval("first(PID-3[*].1)") == R"("P001")");
+  CHECK(dir.eval("last(PID-3[*].1)") == R"("BH123")");
+  CHECK(dir.eval("first(ZZZ[*])") == "<absent>");
+  CHECK(dir.eval("last('x')") == R"("x")");
+  CHECK(dir.eval("coalesce(PID-99, '', 'x', 'y')") == R"("x")");
+  CHECK(dir.eval("coalesce(PID-99)") == "<absent>");
+  // Lazy: later arguments are not evaluated once one is found.
+  CHECK(dir.eval("coalesce(PID-8, error('not reached'))") == R"("F")");
+  CHECK(dir.eval("segment_index(OBX[2])") == "6");
+  CHECK(dir.eval("segment_index(PID-3)") == "2");
+  CHECK(dir.eval("segment_index('x')") == "<absent>");
+}
+
+TEST_CASE("MAP-5/6 lookup and coding through a code table", "[mapping][functions][tables]") {
+  MappingDir dir;
+  dir.write("tables/sex.json", kSexTable);
+  CHECK(dir.eval("lookup('sex', PID-8)") == R"("female")");
+  CHECK(dir.eval("lookup('sex', 'M')") == R"("male")");
+  CHECK(dir.eval("lookup('sex', 'X')") == R"("X")");  // MAP-6.3: unknown code kept
+  CHECK(dir.eval("lookup('sex', 'X', 'unknown')") == R"("unknown")");
+  CHECK(dir.eval("lookup('sex', PID-99)") == "<absent>");
+  CHECK(dir.eval("coding('sex', PID-8)") ==
+        R"({"system":"http://hl7.org/fhir/administrative-gender","code":"female","display":"Female"})");
+  CHECK(dir.eval("coding('sex', 'O', 'Other')") == R"({"system":"urn:other","code":"other","display":"Other"})");
+  // Unknown code: kept with the system it came from, never dropped.
+  CHECK(dir.eval("coding('sex', 'X', 'Khác')") ==
+        R"({"system":"http://terminology.hl7.org/CodeSystem/v2-0001","code":"X","display":"Khác"})");
+  CHECK(dir.eval("coding('sex', PID-99)") == "<absent>");
+  CHECK(dir.eval("coding('sex', 'M').code") == R"("male")");
+}
+
+TEST_CASE("MAP-5/7 date, dateTime, instant", "[mapping][functions][time]") {
+  MappingDir dir;
+  CHECK(dir.eval("date(PID-7)") == R"("1990-01-01")");
+  CHECK(dir.eval("dateTime(MSH-7)") == R"("2024-03-15T10:15:00+07:00")");
+  CHECK(dir.eval("dateTime('202401311420')") == R"("2024-01-31T14:20:00+07:00")");
+  CHECK(dir.eval("dateTime('2024')") == R"("2024")");
+  CHECK(dir.eval("instant('20240131142005-0500')") == R"("2024-01-31T14:20:05-05:00")");
+  CHECK(dir.eval("date(PID-99)") == "<absent>");
+}
+
+TEST_CASE("MAP-7.2 the run's zone applies to times without an offset", "[mapping][functions][time]") {
+  MappingDir dir;
+  lienthong::mapping::RunOptions options;
+  options.zone = lienthong::mapping::TimeZone::fixed(-5 * 60);
+  CHECK(dir.map(R"({"t": "${dateTime('202401311420')}"})", lienthong::testing::kOru, options) ==
+        R"({"t":"2024-01-31T14:20:00-05:00"})");
+}
+
+TEST_CASE("MAP-7.4 an invalid time is left out with a warning naming the path", "[mapping][functions][time]") {
+  MappingDir dir;
+  auto plan = dir.plan(R"({"birthDate": "${date(PID-7)}", "other": "x"})");
+  auto msg = lienthong::testing::message("MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\nPID|1||X||N||20241350|F\n");
+  auto out = lienthong::mapping::run(*plan, msg);
+  REQUIRE(out.ok());
+  CHECK(out->json == R"({"other":"x"})");
+  REQUIRE(out->warnings.size() == 1);
+  CHECK(out->warnings[0].rfind(dir.shown("m.json") + ": $.birthDate: PID-7: ", 0) == 0);
+}
+
+TEST_CASE("MAP-8 uuid: v5 of the parts joined with |; empty when a part is missing", "[mapping][functions]") {
+  MappingDir dir;
+  const std::string expected = "\"" + lienthong::mapping::uuid5("Patient|P001|HOSP") + "\"";
+  CHECK(dir.eval("uuid('Patient', PID-3.1, PID-3.4)") == expected);
+  CHECK(dir.eval("uuid('Patient', PID-3[1].1, PID-3[1].4.1)") == expected);
+  CHECK(dir.eval("uuid('Patient', PID-99)") == "<absent>");
+  CHECK(dir.eval("uuid('Patient', PID-3.1) == uuid('Patient', /PID-3[1].1)") == "true");
+}
