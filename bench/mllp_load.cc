@@ -8,7 +8,10 @@
 // negative (AE/AR/CE/CR), unparseable, unexpected (an answer nobody awaited),
 // timeouts, unanswered (in flight when a connection failed), connection errors;
 // ok msgs/s over the measured interval (after --warmup) and the latency of each
-// OK answer, from the write of its message to the receipt of its ACK.
+// OK answer, from the write of its message to the receipt of its ACK. With
+// --rate, a connection whose window is full sends late and then catches up;
+// latency still counts from the actual write, so it is the server's answer
+// time, not the time a message waited in this tool.
 //
 // Why MSA-2 is checked: a server can answer fast and wrongly. npm
 // node-hl7-server 2.5.0, for one, answers later messages on a connection with
