@@ -7,11 +7,13 @@
 
 #include "cli/engine_commands.h"
 #include "cli/hl7_command.h"
+#include "cli/map_command.h"
 
 namespace {
 
 const char kUsage[] =
     "usage: lienthong hl7 get|json|ack [options] FILE ...   (lienthong hl7 --help)\n"
+    "       lienthong map [--mapping FILE] [--mappings DIR] --input MSG [--explain] ...   (lienthong map --help)\n"
     "       lienthong run|check [--config FILE]\n"
     "       lienthong send [--config FILE] [--host H] [--port P] [--timeout MS] FILE ...\n"
     "       lienthong messages list|show [--config FILE] ...\n"
@@ -21,6 +23,7 @@ const char kUsage[] =
     "  hl7 get   print values selected by paths (PID-3.1, OBX[*]-5)\n"
     "  hl7 json  print messages as JSON\n"
     "  hl7 ack   print the ACK a sender would receive\n"
+    "  map       run a mapping on a message and print the JSON (FHIR Bundle)\n"
     "  run       run the engine (default config: samples/lienthong.json)\n"
     "  check     check a config file and print every error\n"
     "  send      send messages over MLLP and print each ACK\n"
@@ -43,6 +46,7 @@ int run(const std::vector<std::string>& args) {
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (first == "hl7") return run_hl7(rest);
+  if (first == "map") return run_map(rest);
   if (first == "run") return run_run(rest);
   if (first == "check") return run_check(rest);
   if (first == "send") return run_send(rest);

@@ -9,6 +9,8 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "engine/mapping/run.h"
+
 namespace lienthong::mapping {
 namespace {
 

@@ -68,7 +68,4 @@ bool append_json_number(JsonBuffer& out, const Value::Number& n);
 // written) when `v` is empty after that.
 bool append_json_value(JsonBuffer& out, const rapidjson::Value& v);
 
-// Compact JSON text re-indented with two spaces (for people reading --pretty).
-std::string pretty_json(std::string_view compact);
-
 }  // namespace lienthong::mapping

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/base/result.h"
@@ -52,5 +53,8 @@ Result<MappingOutput> run(const MappingPlan& plan, const hl7v2::Message& message
 // The explain records as a JSON array of objects with the keys output,
 // mapping, path, expression, inputs.
 std::string explain_json(const std::vector<ExplainRecord>& records, bool pretty);
+
+// Compact JSON text re-indented with two spaces (for people reading it).
+std::string pretty_json(std::string_view compact);
 
 }  // namespace lienthong::mapping

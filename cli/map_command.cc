@@ -1,0 +1,242 @@
+#include "cli/map_command.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "cli/hl7_command.h"
+#include "cli/input.h"
+#include "engine/mapping/code_table.h"
+#include "engine/mapping/fhir_time.h"
+#include "engine/mapping/plan.h"
+#include "engine/mapping/run.h"
+#include "engine/mapping/select.h"
+
+namespace lienthong::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char kUsage[] =
+    "usage: lienthong map [--mapping FILE] [--mappings DIR] --input MSG [--explain] [--tz ZONE] [--pretty]\n"
+    "                     [--encoding E] [--strict]\n"
+    "\n"
+    "Runs a mapping (docs/mapping.md) on the HL7 v2 message MSG ('-' reads stdin) and prints\n"
+    "the output JSON on stdout. A file with several messages (batch, MLLP frames) prints one\n"
+    "output per message, one per line.\n"
+    "--mapping FILE  the mapping to run; without it the mapping is chosen by MSH-9 among\n"
+    "                DIR/hl7v2/*.json ($mapping.messages: \"ADT^A01\" beats \"ADT^*\")\n"
+    "--mappings DIR  the mappings directory: $include files and tables/ (default: mappings)\n"
+    "--explain       print {\"output\": <the output>, \"explain\": [{\"output\": JSON path written,\n"
+    "                \"mapping\": file, \"path\": skeleton JSON path, \"expression\": as written,\n"
+    "                \"inputs\": [\"PID-3[2].1\", ...]}, ...]} instead of the output alone\n"
+    "--tz ZONE       zone for times without an offset: an IANA name or +07:00\n"
+    "                (default Asia/Ho_Chi_Minh)\n"
+    "--pretty        indent the JSON\n"
+    "--encoding E    utf-8, cp1258, tcvn3, viscii, vni, latin1, ascii (default: MSH-18, else UTF-8)\n"
+    "--strict        CR terminators only, all MSH header fields required\n"
+    "Warnings (an invalid time left out) go to stderr. Exit status: 0 ok; 2 bad input, no\n"
+    "mapping for the message type, a mapping that does not compile, or a rejection by the\n"
+    "mapping; 64 usage error; 66 input not readable.\n";
+
+int usage_error(const std::string& why) {
+  std::fprintf(stderr, "lienthong map: %s\n", why.c_str());
+  std::fputs("usage: lienthong map [--mapping FILE] [--mappings DIR] --input MSG [--explain] [--tz ZONE] [--pretty]\n",
+             stderr);
+  return kExitUsage;
+}
+
+struct MapArgs {
+  std::optional<std::string> mapping;
+  std::string mappings = "mappings";
+  std::string input;
+  bool explain = false;
+  bool pretty = false;
+  std::optional<std::string> tz;
+  InputOptions input_options;
+};
+
+std::optional<MapArgs> parse_map_args(const std::vector<std::string>& words, std::string& why) {
+  static const std::set<std::string> kValues = {"--mapping", "--mappings", "--input", "--tz", "--encoding"};
+  static const std::set<std::string> kFlags = {"--explain", "--pretty", "--strict"};
+  MapArgs a;
+  bool have_input = false;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    std::string name = words[i];
+    std::optional<std::string> value;
+    if (auto eq = name.find('='); eq != std::string::npos && name.rfind("--", 0) == 0) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (kFlags.count(name) != 0 && !value) {
+      if (name == "--explain") a.explain = true;
+      if (name == "--pretty") a.pretty = true;
+      if (name == "--strict") a.input_options.strict = true;
+      continue;
+    }
+    if (kValues.count(name) == 0) {
+      why = name.rfind("--", 0) == 0 ? "unknown option " + name : "unexpected argument '" + name + "'";
+      return std::nullopt;
+    }
+    if (!value) {
+      if (i + 1 >= words.size()) {
+        why = name + " needs a value";
+        return std::nullopt;
+      }
+      value = words[++i];
+    }
+    if (name == "--mapping") a.mapping = *value;
+    if (name == "--mappings") a.mappings = *value;
+    if (name == "--tz") a.tz = *value;
+    if (name == "--input") {
+      a.input = *value;
+      have_input = true;
+    }
+    if (name == "--encoding") {
+      a.input_options.encoding = charset::from_name(*value);
+      if (!a.input_options.encoding) {
+        why = "unknown encoding '" + *value + "' (utf-8, cp1258, tcvn3, viscii, vni, latin1, ascii)";
+        return std::nullopt;
+      }
+    }
+  }
+  if (!have_input) {
+    why = "--input MSG is required";
+    return std::nullopt;
+  }
+  return a;
+}
+
+void print_lines(const std::string& text) {
+  if (!text.empty()) std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+// Compiles the named mapping, or every DIR/hl7v2/*.json (in name order) to choose
+// from. All compile errors are printed; nullopt then.
+std::optional<std::vector<std::shared_ptr<const mapping::MappingPlan>>> load_plans(const MapArgs& a) {
+  mapping::CompileOptions options;
+  options.root = a.mappings;
+  options.tables = std::make_shared<mapping::CodeTables>(fs::path(a.mappings) / "tables");
+  std::vector<fs::path> files;
+  if (a.mapping) {
+    files.emplace_back(*a.mapping);
+  } else {
+    const fs::path dir = fs::path(a.mappings) / "hl7v2";
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
+    }
+    if (ec) {
+      std::fprintf(stderr, "lienthong map: cannot read %s: %s\n", dir.string().c_str(), ec.message().c_str());
+      return std::nullopt;
+    }
+    std::sort(files.begin(), files.end());
+  }
+  std::vector<std::shared_ptr<const mapping::MappingPlan>> plans;
+  bool failed = false;
+  for (const fs::path& f : files) {
+    auto plan = mapping::MappingPlan::compile(f, options);
+    if (!plan.ok()) {
+      print_lines(plan.error().message);
+      failed = true;
+      continue;
+    }
+    plans.push_back(*plan);
+  }
+  if (failed) return std::nullopt;
+  return plans;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+int run_map(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return kExitOk;
+    }
+  }
+  std::string why;
+  auto parsed = parse_map_args(args, why);
+  if (!parsed) return usage_error(why);
+  const MapArgs& a = *parsed;
+
+  mapping::RunOptions run_options;
+  run_options.explain = a.explain;
+  // With --explain the pretty form is applied to the whole {"output", "explain"} object.
+  run_options.pretty = a.pretty && !a.explain;
+  if (a.tz) {
+    auto zone = mapping::TimeZone::from_name(*a.tz);
+    if (!zone.ok()) return usage_error("--tz: " + zone.error().message);
+    run_options.zone = *zone;
+  }
+
+  auto input = InputFile::read(a.input);
+  if (!input.ok()) {
+    std::fprintf(stderr, "lienthong: %s\n", input.error().message.c_str());
+    return kExitNoInput;
+  }
+  auto raw = input->split(a.input_options);
+  if (!raw.ok()) {
+    std::fprintf(stderr, "%s\n", raw.error().message.c_str());
+    return kExitBadInput;
+  }
+  std::vector<hl7v2::Message> messages;
+  const hl7v2::ParseOptions po = parse_options(a.input_options);
+  for (const RawMessage& m : *raw) {
+    auto message = hl7v2::parse_view(m.bytes, po);
+    if (!message.ok()) {
+      std::fprintf(stderr, "%s\n", input->describe(m, message.error(), raw->size()).c_str());
+      return kExitBadInput;
+    }
+    messages.push_back(std::move(message).value());
+  }
+
+  auto plans = load_plans(a);
+  if (!plans) return kExitBadInput;
+
+  // Everything is mapped before anything is printed: a script never sees half an answer with status 2.
+  std::string text;
+  for (const hl7v2::Message& m : messages) {
+    const mapping::MappingPlan* plan = nullptr;
+    if (a.mapping) {
+      plan = plans->front().get();
+    } else {
+      plan = mapping::select_mapping(*plans, m.message_code(), m.trigger_event());
+      if (plan == nullptr) {
+        std::fprintf(stderr, "lienthong map: no mapping for %s^%s in %s (have: %s)\n",
+                     std::string(m.message_code()).c_str(), std::string(m.trigger_event()).c_str(),
+                     (fs::path(a.mappings) / "hl7v2").string().c_str(), join(mapping::mapped_types(*plans)).c_str());
+        return kExitBadInput;
+      }
+    }
+    auto out = mapping::run(*plan, m, run_options);
+    if (!out.ok()) {
+      std::fprintf(stderr, "lienthong map: rejected by %s: %s\n", out.error().where.c_str(),
+                   out.error().message.c_str());
+      return kExitBadInput;
+    }
+    for (const std::string& w : out->warnings) std::fprintf(stderr, "lienthong map: warning: %s\n", w.c_str());
+    if (a.explain) {
+      std::string both = "{\"output\":" + out->json + ",\"explain\":" + mapping::explain_json(out->explain, false) + "}";
+      text += a.pretty ? mapping::pretty_json(both) : both;
+    } else {
+      text += out->json;
+    }
+    text += '\n';
+  }
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace lienthong::cli

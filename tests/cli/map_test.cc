@@ -1,0 +1,129 @@
+// `lienthong map`: a tiny mapping chosen by MSH-9, --mapping, --explain, an
+// unmapped type, compile errors, a rejection, usage errors.
+#include <catch2/catch.hpp>
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "tests/cli/run_cli.h"
+
+using lienthong::testing::run_cli;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kAdt =
+    "MSH|^~\\&|HIS|BV|LT|SYT|20240315083012+0700||ADT^A01^ADT_A01|C1|P|2.5.1\r"
+    "PID|1||BN001^^^BV^PI||Nguyễn^Văn An||19850612|M\r";
+
+// A mappings directory under the build tree, removed afterwards.
+class Mappings {
+ public:
+  Mappings() {
+    fs::path base = fs::path(LIENTHONG_BINARY_DIR) / "test-tmp";
+    fs::create_directories(base);
+    std::string tmpl = (base / "cli-map-XXXXXX").string();
+    root_ = mkdtemp(tmpl.data());
+  }
+  ~Mappings() {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+  std::string write(const std::string& rel, const std::string& text) const {
+    fs::path p = root_ / rel;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+  std::string root() const { return root_.string(); }
+
+ private:
+  fs::path root_;
+};
+
+}  // namespace
+
+TEST_CASE("cli map: the mapping is chosen by MSH-9; output on stdout", "[cli][map]") {
+  Mappings m;
+  m.write("hl7v2/adt.json", R"({"$mapping": {"messages": ["ADT^A01", "ADT^A04"]},
+                                "resourceType": "Patient", "id": "${PID-3.1}", "name": [{"family": "${PID-5.1}"}],
+                                "birthDate": "${date(PID-7)}", "gender": "${lookup('sex', PID-8)}"})");
+  m.write("hl7v2/oru.json", R"({"$mapping": {"messages": ["ORU^R01"]}, "resourceType": "DiagnosticReport"})");
+  m.write("tables/sex.json", R"({"source_system": "urn:v2-0001", "target_system": "urn:g", "map": {"M": "male"}})");
+  auto r = run_cli({"map", "--mappings", m.root(), "--input", "-"}, kAdt);
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out ==
+        "{\"resourceType\":\"Patient\",\"id\":\"BN001\",\"name\":[{\"family\":\"Nguyễn\"}],"
+        "\"birthDate\":\"1985-06-12\",\"gender\":\"male\"}\n");
+
+  auto pretty = run_cli({"map", "--mappings", m.root(), "--input", "-", "--pretty"}, kAdt);
+  CHECK(pretty.status == 0);
+  CHECK(pretty.out.find("{\n  \"resourceType\": \"Patient\",\n  \"id\": \"BN001\",") == 0);
+
+  const std::string file = m.write("msg.hl7", kAdt);
+  auto named = run_cli({"map", "--mapping", m.root() + "/hl7v2/oru.json", "--mappings", m.root(), "--input", file});
+  CHECK(named.status == 0);
+  CHECK(named.out == "{\"resourceType\":\"DiagnosticReport\"}\n");
+}
+
+TEST_CASE("cli map --explain prints the output and the explain records", "[cli][map]") {
+  Mappings m;
+  const std::string mapping = m.write("x.json", R"({"id": "${PID-3.1}", "kind": "patient"})");
+  auto r = run_cli({"map", "--mapping", mapping, "--mappings", m.root(), "--input", "-", "--explain"}, kAdt);
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out == "{\"output\":{\"id\":\"BN001\",\"kind\":\"patient\"},\"explain\":[{\"output\":\"$.id\",\"mapping\":\"" +
+                     mapping + "\",\"path\":\"$.id\",\"expression\":\"${PID-3.1}\",\"inputs\":[\"PID-3.1\"]}]}\n");
+}
+
+TEST_CASE("cli map: a message type no mapping declares is a clear error", "[cli][map]") {
+  Mappings m;
+  m.write("hl7v2/adt.json", R"({"$mapping": {"messages": ["ADT^A01", "ADT^*"]}, "a": 1})");
+  m.write("hl7v2/siu.json", R"({"$mapping": {"messages": ["SIU^S12"]}, "a": 1})");
+  const std::string oru = "MSH|^~\\&|A|B|C|D|20240101||ORU^R01|1|P|2.5\r";
+  auto r = run_cli({"map", "--mappings", m.root(), "--input", "-"}, oru);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "lienthong map: no mapping for ORU^R01 in " + m.root() +
+                     "/hl7v2 (have: ADT^*, ADT^A01, SIU^S12)\n");
+}
+
+TEST_CASE("cli map: compile errors print every line and exit 2", "[cli][map]") {
+  Mappings m;
+  const std::string bad = m.write("hl7v2/bad.json", R"({"$mapping": {"messages": ["ADT^A01"]},
+    "a": "${lookpu(PID-8)}",
+    "b": {"$for": "PID-3[*]"}})");
+  auto r = run_cli({"map", "--mappings", m.root(), "--input", "-"}, kAdt);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == bad + ": $.a: unknown function 'lookpu' (at column 3 of \"${lookpu(PID-8)}\")\n" + bad +
+                     ": $.b: $for is only allowed in an element of an array\n");
+}
+
+TEST_CASE("cli map: a rejection prints the mapping's reason and exits 2", "[cli][map]") {
+  Mappings m;
+  const std::string mapping = m.write("r.json", R"({"id": "${required(PID-99, 'patient id missing')}"})");
+  auto r = run_cli({"map", "--mapping", mapping, "--mappings", m.root(), "--input", "-"}, kAdt);
+  CHECK(r.status == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "lienthong map: rejected by " + mapping + ": $.id: patient id missing\n");
+}
+
+TEST_CASE("cli map: usage errors exit 64; bad input exits 2; unreadable input 66", "[cli][map]") {
+  CHECK(run_cli({"map"}).status == 64);
+  CHECK(run_cli({"map", "--input"}).status == 64);
+  CHECK(run_cli({"map", "--input", "-", "--bogus"}).status == 64);
+  CHECK(run_cli({"map", "--input", "-", "--tz", "Mars/Olympus"}, kAdt).status == 64);
+  auto help = run_cli({"map", "--help"});
+  CHECK(help.status == 0);
+  CHECK(help.out.find("--explain") != std::string::npos);
+  auto bad = run_cli({"map", "--input", "-"}, "PID|1\r");
+  CHECK(bad.status == 2);
+  CHECK(run_cli({"map", "--input", "/nonexistent/x.hl7"}).status == 66);
+}
