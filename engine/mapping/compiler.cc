@@ -155,7 +155,7 @@ class Compiler final : public ExprScope {
       default:
         break;
     }
-    node.literal_json = out.take();
+    node.literal_json = out.str();
   }
 
   // `bare`: a string without "${" is itself an expression ($let, $value).
@@ -323,7 +323,7 @@ class Compiler final : public ExprScope {
         JsonBuffer json_key;
         append_json_string(json_key, key);
         json_key.put(':');
-        node->members.push_back(Member{key, json_key.take(), std::move(child)});
+        node->members.push_back(Member{key, json_key.str(), std::move(child)});
       }
     }
     scope_.resize(mark);

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <regex>
-#include <span>
 
 #include "engine/mapping/functions.h"
 #include "engine/mapping/plan_nodes.h"
@@ -166,15 +165,16 @@ Value subtract(RunState& run, const Value& a, const Value& b) {
 }
 
 Value call(const Expr& e, RunState& run) {
-  const std::size_t base = run.args.size();
-  for (const auto& operand : e.operands) {
-    Value v = evaluate(*operand, run);
-    run.args.push_back(std::move(v));
-  }
-  std::span<Value> args(run.args.data() + base, e.operands.size());
-  Value result = e.function->impl(run, e, args);
-  run.args.resize(base);
-  return result;
+  const std::size_t n = e.operands.size();
+  // Most calls have a few arguments: their values live on the stack.
+  constexpr std::size_t kInline = 4;
+  Value inline_holders[kInline];
+  std::vector<Value> more;
+  if (n > kInline) more.resize(n);
+  Value* holders = n > kInline ? more.data() : inline_holders;
+  const Value* args[FunctionSpec::kVariadic];
+  for (std::size_t i = 0; i < n; ++i) args[i] = &evaluate_ref(*e.operands[i], run, holders[i]);
+  return e.function->impl(run, e, FunctionArgs(args, n));
 }
 
 }  // namespace
@@ -231,26 +231,35 @@ Value evaluate(const Expr& e, RunState& run) {
       if (e.operands[0]->kind == ExprKind::kName) return member(run, run.slots[e.operands[0]->slot], e);
       return member(run, evaluate(*e.operands[0], run), e);
     case ExprKind::kIndex: {
-      Value base = evaluate(*e.operands[0], run);
-      return index(run, base, evaluate(*e.operands[1], run));
+      Value h0, h1;
+      const Value& base = evaluate_ref(*e.operands[0], run, h0);
+      return index(run, base, evaluate_ref(*e.operands[1], run, h1));
     }
-    case ExprKind::kNot:
-      return Value::boolean(!is_truthy(evaluate(*e.operands[0], run)));
-    case ExprKind::kAnd:
-      if (!is_truthy(evaluate(*e.operands[0], run))) return Value::boolean(false);
-      return Value::boolean(is_truthy(evaluate(*e.operands[1], run)));
-    case ExprKind::kOr:
-      if (is_truthy(evaluate(*e.operands[0], run))) return Value::boolean(true);
-      return Value::boolean(is_truthy(evaluate(*e.operands[1], run)));
+    case ExprKind::kNot: {
+      Value h;
+      return Value::boolean(!is_truthy(evaluate_ref(*e.operands[0], run, h)));
+    }
+    case ExprKind::kAnd: {
+      Value h;
+      if (!is_truthy(evaluate_ref(*e.operands[0], run, h))) return Value::boolean(false);
+      return Value::boolean(is_truthy(evaluate_ref(*e.operands[1], run, h)));
+    }
+    case ExprKind::kOr: {
+      Value h;
+      if (is_truthy(evaluate_ref(*e.operands[0], run, h))) return Value::boolean(true);
+      return Value::boolean(is_truthy(evaluate_ref(*e.operands[1], run, h)));
+    }
     case ExprKind::kCoalesce:
       for (const auto& operand : e.operands) {
-        Value v = evaluate(*operand, run);
+        Value h;
+        const Value& v = evaluate_ref(*operand, run, h);
         if (!is_empty(v)) return v;
       }
       return Value();
     case ExprKind::kCompare: {
-      Value a = evaluate(*e.operands[0], run);
-      Value b = evaluate(*e.operands[1], run);
+      Value h0, h1;
+      const Value& a = evaluate_ref(*e.operands[0], run, h0);
+      const Value& b = evaluate_ref(*e.operands[1], run, h1);
       const int c = compare_values(run, a, b);
       switch (e.compare) {
         case CompareOp::kEq: return Value::boolean(c == 0);
@@ -263,23 +272,27 @@ Value evaluate(const Expr& e, RunState& run) {
       return Value();
     }
     case ExprKind::kIn: {
-      Value a = evaluate(*e.operands[0], run);
-      return Value::boolean(in_values(run, a, evaluate(*e.operands[1], run)));
+      Value h0, h1;
+      const Value& a = evaluate_ref(*e.operands[0], run, h0);
+      return Value::boolean(in_values(run, a, evaluate_ref(*e.operands[1], run, h1)));
     }
     case ExprKind::kMatches: {
-      Value a = evaluate(*e.operands[0], run);
+      Value h;
+      const Value& a = evaluate_ref(*e.operands[0], run, h);
       if (is_empty(a)) return Value::boolean(false);
       std::string scratch;
       std::string_view t = run.text(a, scratch);
       return Value::boolean(std::regex_match(t.begin(), t.end(), *e.regex));
     }
     case ExprKind::kAdd: {
-      Value a = evaluate(*e.operands[0], run);
-      return add(run, a, evaluate(*e.operands[1], run));
+      Value h0, h1;
+      const Value& a = evaluate_ref(*e.operands[0], run, h0);
+      return add(run, a, evaluate_ref(*e.operands[1], run, h1));
     }
     case ExprKind::kSubtract: {
-      Value a = evaluate(*e.operands[0], run);
-      return subtract(run, a, evaluate(*e.operands[1], run));
+      Value h0, h1;
+      const Value& a = evaluate_ref(*e.operands[0], run, h0);
+      return subtract(run, a, evaluate_ref(*e.operands[1], run, h1));
     }
     case ExprKind::kCall:
       return call(e, run);

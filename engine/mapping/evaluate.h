@@ -20,6 +20,14 @@ namespace lienthong::mapping {
 
 Value evaluate(const Expr& expr, RunState& run);
 
+// The value of `expr` without copying a binding: a name gives its slot itself;
+// anything else is evaluated into `holder`. Valid until the slot or holder changes.
+inline const Value& evaluate_ref(const Expr& expr, RunState& run, Value& holder) {
+  if (expr.kind == ExprKind::kName) return run.slots[expr.slot];
+  holder = evaluate(expr, run);
+  return holder;
+}
+
 // The elements `path` selects in segments [begin, end), in message order, as
 // one element (or empty) for a path without [*], else a list.
 Value select_path(const RunState& run, const hl7v2::Path& path, std::size_t begin, std::size_t end);

@@ -26,7 +26,9 @@ namespace lienthong::mapping {
 class RunState;
 class ExprScope;
 
-using FunctionImpl = Value (*)(RunState& run, const Expr& call, std::span<Value> args);
+// Arguments are pointers so a binding passed by name is not copied.
+using FunctionArgs = std::span<const Value* const>;
+using FunctionImpl = Value (*)(RunState& run, const Expr& call, FunctionArgs args);
 // Checks and prepares a call at compile time; returns the reason it is wrong.
 using FunctionBinder = std::optional<std::string> (*)(Expr& call, ExprScope& scope);
 

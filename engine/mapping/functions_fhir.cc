@@ -12,7 +12,7 @@
 namespace lienthong::mapping {
 namespace {
 
-using Args = std::span<Value>;
+using Args = FunctionArgs;
 
 // lookup/coding name their table with a literal, so it is loaded (and its
 // absence reported) when the mapping compiles (MAP-6.2).
@@ -30,10 +30,10 @@ std::optional<std::string> bind_table(Expr& call, ExprScope& scope) {
 // MAP-6: the table's entry for code (its own default included), the
 // argument's default, else the code unchanged.
 Value fn_lookup(RunState& run, const Expr& call, Args a) {
-  std::string code = run.text(a[1]);
+  std::string code = run.text((*a[1]));
   if (code.empty()) return Value();
   if (const CodeEntry* entry = call.table->find(code)) return Value::text(entry->code);
-  if (a.size() > 2 && !is_empty(a[2])) return Value::text(run.text(a[2]));
+  if (a.size() > 2 && !is_empty((*a[2]))) return Value::text(run.text((*a[2])));
   return Value::text(std::move(code));
 }
 
@@ -47,9 +47,9 @@ void add_text(rapidjson::Value& object, const char* key, std::string_view text, 
 // A FHIR Coding. Unknown codes keep the source system (MAP-6.3) so nothing is
 // dropped and the receiver can still tell where the code came from.
 Value fn_coding(RunState& run, const Expr& call, Args a) {
-  const std::string code = run.text(a[1]);
+  const std::string code = run.text((*a[1]));
   if (code.empty()) return Value();
-  const std::string display = a.size() > 2 ? run.text(a[2]) : std::string();
+  const std::string display = a.size() > 2 ? run.text((*a[2])) : std::string();
   const CodeTable& table = *call.table;
   JsonAllocator& alloc = run.allocator();
   rapidjson::Value coding(rapidjson::kObjectType);
@@ -78,16 +78,16 @@ Value fhir_time(RunState& run, const Value& ts, FhirTimeType type) {
   return Value::text(std::move(converted).value());
 }
 
-Value fn_date(RunState& run, const Expr&, Args a) { return fhir_time(run, a[0], FhirTimeType::kDate); }
-Value fn_date_time(RunState& run, const Expr&, Args a) { return fhir_time(run, a[0], FhirTimeType::kDateTime); }
-Value fn_instant(RunState& run, const Expr&, Args a) { return fhir_time(run, a[0], FhirTimeType::kInstant); }
+Value fn_date(RunState& run, const Expr&, Args a) { return fhir_time(run, (*a[0]), FhirTimeType::kDate); }
+Value fn_date_time(RunState& run, const Expr&, Args a) { return fhir_time(run, (*a[0]), FhirTimeType::kDateTime); }
+Value fn_instant(RunState& run, const Expr&, Args a) { return fhir_time(run, (*a[0]), FhirTimeType::kInstant); }
 
 // MAP-8. Every part must be present: an id made from a partial identifier
 // ("Patient|") would be shared by unrelated records.
 Value fn_uuid(RunState& run, const Expr&, Args a) {
   std::string name, scratch;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const std::string_view part = run.text(a[i], scratch);
+    const std::string_view part = run.text((*a[i]), scratch);
     if (part.empty()) return Value();
     if (i > 0) name.push_back('|');
     name += part;

@@ -10,7 +10,7 @@
 namespace lienthong::mapping {
 namespace {
 
-using Args = std::span<Value>;
+using Args = FunctionArgs;
 
 // The items of a list value; any other non-empty value is a list of itself.
 std::vector<const Value*> items_of(const Value& v, std::vector<Value>& json_items) {
@@ -29,21 +29,21 @@ std::vector<const Value*> items_of(const Value& v, std::vector<Value>& json_item
 
 Value text_or_empty(std::string s) { return s.empty() ? Value() : Value::text(std::move(s)); }
 
-Value fn_text(RunState& run, const Expr&, Args a) { return text_or_empty(run.text(a[0])); }
+Value fn_text(RunState& run, const Expr&, Args a) { return text_or_empty(run.text((*a[0]))); }
 
 Value fn_upper(RunState& run, const Expr&, Args a) {
   std::string scratch;
-  return text_or_empty(to_upper(run.text(a[0], scratch)));
+  return text_or_empty(to_upper(run.text((*a[0]), scratch)));
 }
 
 Value fn_lower(RunState& run, const Expr&, Args a) {
   std::string scratch;
-  return text_or_empty(to_lower(run.text(a[0], scratch)));
+  return text_or_empty(to_lower(run.text((*a[0]), scratch)));
 }
 
 Value fn_trim(RunState& run, const Expr&, Args a) {
   std::string scratch;
-  return text_or_empty(std::string(trim_spaces(run.text(a[0], scratch))));
+  return text_or_empty(std::string(trim_spaces(run.text((*a[0]), scratch))));
 }
 
 // A position or length argument: a whole number >= `min`.
@@ -56,16 +56,16 @@ bool whole_number(const Value& v, double min, std::size_t& out) {
 
 Value fn_substr(RunState& run, const Expr&, Args a) {
   std::size_t start = 0, length = std::string_view::npos;
-  if (!whole_number(a[1], 1, start)) return Value();
-  if (a.size() > 2 && !whole_number(a[2], 0, length)) return Value();
+  if (!whole_number((*a[1]), 1, start)) return Value();
+  if (a.size() > 2 && !whole_number((*a[2]), 0, length)) return Value();
   std::string scratch;
-  return text_or_empty(std::string(substr_chars(run.text(a[0], scratch), start, length)));
+  return text_or_empty(std::string(substr_chars(run.text((*a[0]), scratch), start, length)));
 }
 
 Value fn_replace(RunState& run, const Expr&, Args a) {
-  std::string s = run.text(a[0]);
-  const std::string from = run.text(a[1]);
-  const std::string to = run.text(a[2]);
+  std::string s = run.text((*a[0]));
+  const std::string from = run.text((*a[1]));
+  const std::string to = run.text((*a[2]));
   if (s.empty() || from.empty()) return text_or_empty(std::move(s));
   std::string out;
   std::size_t pos = 0;
@@ -78,8 +78,8 @@ Value fn_replace(RunState& run, const Expr&, Args a) {
 }
 
 Value fn_split(RunState& run, const Expr&, Args a) {
-  const std::string s = run.text(a[0]);
-  const std::string sep = run.text(a[1]);
+  const std::string s = run.text((*a[0]));
+  const std::string sep = run.text((*a[1]));
   if (s.empty()) return Value();
   std::vector<Value> parts;
   if (sep.empty()) {
@@ -97,11 +97,11 @@ Value fn_split(RunState& run, const Expr&, Args a) {
 }
 
 Value fn_join(RunState& run, const Expr&, Args a) {
-  const std::string sep = run.text(a[1]);
+  const std::string sep = run.text((*a[1]));
   std::vector<Value> json_items;
   std::string out, scratch;
   bool first = true;
-  for (const Value* item : items_of(a[0], json_items)) {
+  for (const Value* item : items_of((*a[0]), json_items)) {
     std::string_view t = run.text(*item, scratch);
     if (t.empty()) continue;
     if (!first) out += sep;
@@ -112,82 +112,82 @@ Value fn_join(RunState& run, const Expr&, Args a) {
 }
 
 Value fn_number(RunState& run, const Expr&, Args a) {
-  run.note(a[0]);
+  run.note((*a[0]));
   Value::Number n;
-  if (!number_of(a[0], n)) return Value();
+  if (!number_of((*a[0]), n)) return Value();
   return Value::number(n.value, n.integer);
 }
 
 // The integer part (toward zero): "12.7" -> 12.
 Value fn_integer(RunState& run, const Expr&, Args a) {
-  run.note(a[0]);
+  run.note((*a[0]));
   Value::Number n;
-  if (!number_of(a[0], n) || std::fabs(n.value) >= 9.0e18) return Value();
+  if (!number_of((*a[0]), n) || std::fabs(n.value) >= 9.0e18) return Value();
   return Value::number(std::trunc(n.value), true);
 }
 
 Value fn_exists(RunState& run, const Expr&, Args a) {
-  run.note(a[0]);
-  return Value::boolean(!is_empty(a[0]));
+  run.note((*a[0]));
+  return Value::boolean(!is_empty((*a[0])));
 }
 
 // Counts non-empty items; the one function that gives 0 rather than empty.
 Value fn_count(RunState& run, const Expr&, Args a) {
-  run.note(a[0]);
+  run.note((*a[0]));
   std::vector<Value> json_items;
   std::int64_t n = 0;
-  for (const Value* item : items_of(a[0], json_items)) {
+  for (const Value* item : items_of((*a[0]), json_items)) {
     if (!is_empty(*item)) ++n;
   }
   return Value::integer(n);
 }
 
 Value fn_first(RunState&, const Expr&, Args a) {
-  if (a[0].kind() == ValueKind::kList) return a[0].as_list().empty() ? Value() : a[0].as_list().front();
-  if (a[0].kind() == ValueKind::kJson && a[0].as_json().IsArray()) {
-    const rapidjson::Value& j = a[0].as_json();
+  if ((*a[0]).kind() == ValueKind::kList) return (*a[0]).as_list().empty() ? Value() : (*a[0]).as_list().front();
+  if ((*a[0]).kind() == ValueKind::kJson && (*a[0]).as_json().IsArray()) {
+    const rapidjson::Value& j = (*a[0]).as_json();
     return j.Empty() ? Value() : Value::json(&j[0]);
   }
-  return a[0];
+  return (*a[0]);
 }
 
 Value fn_last(RunState&, const Expr&, Args a) {
-  if (a[0].kind() == ValueKind::kList) return a[0].as_list().empty() ? Value() : a[0].as_list().back();
-  if (a[0].kind() == ValueKind::kJson && a[0].as_json().IsArray()) {
-    const rapidjson::Value& j = a[0].as_json();
+  if ((*a[0]).kind() == ValueKind::kList) return (*a[0]).as_list().empty() ? Value() : (*a[0]).as_list().back();
+  if ((*a[0]).kind() == ValueKind::kJson && (*a[0]).as_json().IsArray()) {
+    const rapidjson::Value& j = (*a[0]).as_json();
     return j.Empty() ? Value() : Value::json(&j[j.Size() - 1]);
   }
-  return a[0];
+  return (*a[0]);
 }
 
 Value fn_concat(RunState& run, const Expr&, Args a) {
   std::string out, scratch;
-  for (const Value& v : a) out += run.text(v, scratch);
+  for (const Value* v : a) out += run.text(*v, scratch);
   return text_or_empty(std::move(out));
 }
 
 Value fn_required(RunState& run, const Expr&, Args a) {
-  run.note(a[0]);
-  if (is_empty(a[0])) run.reject(text_of(a[1]));
-  return a[0];
+  run.note((*a[0]));
+  if (is_empty((*a[0]))) run.reject(text_of((*a[1])));
+  return (*a[0]);
 }
 
 Value fn_error(RunState& run, const Expr&, Args a) {
-  run.reject(text_of(a[0]));
+  run.reject(text_of((*a[0])));
   return Value();
 }
 
 Value fn_segment_index(RunState& run, const Expr&, Args a) {
-  const ElementRef* e = element_of(a[0]);
+  const ElementRef* e = element_of((*a[0]));
   if (e == nullptr) return Value();
-  run.note(a[0]);
+  run.note((*a[0]));
   return Value::integer(static_cast<std::int64_t>(e->segment) + 1);
 }
 
 // coalesce never runs from here: the parser makes it the lazy `??` node.
 Value fn_coalesce(RunState&, const Expr&, Args a) {
-  for (const Value& v : a) {
-    if (!is_empty(v)) return v;
+  for (const Value* v : a) {
+    if (!is_empty(*v)) return *v;
   }
   return Value();
 }

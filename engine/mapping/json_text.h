@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,38 +21,41 @@
 namespace lienthong::mapping {
 
 // An append-only text buffer that can be cut back to an earlier size. Growing
-// is the only thing that allocates; every append is inline (a run makes a few
-// hundred of them, and std::string::push_back is not inlined at -O2).
+// is the only thing that allocates, and the memory is not zeroed first; every
+// append is inline (a run makes hundreds, and std::string::push_back is not
+// inlined at -O2).
 class JsonBuffer {
  public:
-  explicit JsonBuffer(std::size_t capacity = 256) { data_.resize(capacity); }
+  explicit JsonBuffer(std::size_t capacity = 256) : data_(new char[capacity]), capacity_(capacity) {}
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   void put(char c) {
-    if (size_ == data_.size()) grow(1);
+    if (size_ == capacity_) grow(1);
     data_[size_++] = c;
   }
   void append(std::string_view s) {
-    if (data_.size() - size_ < s.size()) grow(s.size());
-    if (!s.empty()) std::memcpy(&data_[size_], s.data(), s.size());
+    if (capacity_ - size_ < s.size()) grow(s.size());
+    if (!s.empty()) std::memcpy(data_.get() + size_, s.data(), s.size());
     size_ += s.size();
   }
   void append(const char* begin, const char* end) { append(std::string_view(begin, static_cast<std::size_t>(end - begin))); }
   // Forgets everything after the first `size` characters.
   void truncate(std::size_t size) { size_ = size; }
-  std::string_view view(std::size_t from = 0) const { return std::string_view(data_.data() + from, size_ - from); }
-  // The text, leaving the buffer empty.
-  std::string take() {
-    data_.resize(size_);
-    size_ = 0;
-    return std::move(data_);
-  }
+  std::string_view view(std::size_t from = 0) const { return std::string_view(data_.get() + from, size_ - from); }
+  std::string str() const { return std::string(data_.get(), size_); }
 
  private:
-  void grow(std::size_t need) { data_.resize(data_.size() * 2 + need); }
+  void grow(std::size_t need) {
+    const std::size_t capacity = capacity_ * 2 + need;
+    std::unique_ptr<char[]> bigger(new char[capacity]);
+    std::memcpy(bigger.get(), data_.get(), size_);
+    data_ = std::move(bigger);
+    capacity_ = capacity;
+  }
 
-  std::string data_;
+  std::unique_ptr<char[]> data_;
+  std::size_t capacity_ = 0;
   std::size_t size_ = 0;
 };
 

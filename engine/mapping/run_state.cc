@@ -20,7 +20,6 @@ RunState::RunState(const hl7v2::Message& message, std::uint32_t slot_count, cons
   }
   span_end = ids_.size();
   slots.resize(slot_count);
-  args.reserve(32);
 }
 
 void RunState::reject(std::string reason) {

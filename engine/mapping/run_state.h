@@ -45,8 +45,6 @@ class RunState {
   std::size_t span_end = 0;
 
   std::vector<Value> slots;
-  // Argument storage for function calls (a stack, so nested calls reuse it).
-  std::vector<Value> args;
 
   // The skeleton node being evaluated: named by rejections and warnings.
   const SourceRef* where = nullptr;

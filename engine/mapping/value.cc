@@ -6,6 +6,7 @@
 
 #include <rapidjson/document.h>
 
+#include "engine/charset/charset.h"
 #include "engine/hl7v2/message.h"
 
 namespace lienthong::mapping {
@@ -33,22 +34,31 @@ std::string_view element_text(const ElementRef& ref, std::string& scratch) {
   const hl7v2::Element& e = ref.element;
   if (e.level() == Level::kOpaque) return e.raw();
   // The first leaf (MAP-3.6) is everything up to the first separator of a
-  // level below this one: one scan instead of walking down level by level.
+  // level below this one. The same pass notes what decoding needs, so plain
+  // ASCII and already-composed text come back as a view of the message.
   const hl7v2::Delimiters& d = e.syntax().delimiters;
-  const char rep = e.level() == Level::kField ? d.repetition : '\0';
-  const char comp = e.level() == Level::kField || e.level() == Level::kRepetition ? d.component : '\0';
-  const char sub = e.level() == Level::kSubcomponent ? '\0' : d.subcomponent;
+  const int none = -1;
+  auto code = [](char c) { return c == '\0' ? -1 : static_cast<int>(static_cast<unsigned char>(c)); };
+  const int rep = e.level() == Level::kField ? code(d.repetition) : none;
+  const int comp = e.level() == Level::kField || e.level() == Level::kRepetition ? code(d.component) : none;
+  const int sub = e.level() == Level::kSubcomponent ? none : code(d.subcomponent);
+  const int esc = code(d.escape);
   std::string_view raw = e.raw();
+  bool escaped = false, high = false;
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    const char c = raw[i];
-    if (c != '\0' && (c == rep || c == comp || c == sub)) {
+    const int c = static_cast<unsigned char>(raw[i]);
+    if (c >= 0x80) {
+      high = true;
+    } else if (c == rep || c == comp || c == sub) {
       raw = raw.substr(0, i);
       break;
+    } else if (c == esc) {
+      escaped = true;
     }
   }
-  const hl7v2::Element leaf(raw, e.syntax(), Level::kSubcomponent);
-  if (leaf.is_null()) return {};
-  return leaf.text(scratch);
+  if (raw == "\"\"") return {};  // HL7's explicit null
+  if (!escaped && (!high || !charset::may_need_nfc(raw))) return raw;
+  return hl7v2::Element(raw, e.syntax(), Level::kSubcomponent).text(scratch);
 }
 
 bool json_empty(const rapidjson::Value& j) {

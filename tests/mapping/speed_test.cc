@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cstdlib>
 
 #include "tests/mapping/mapping_test_util.h"
@@ -131,4 +132,36 @@ TEST_CASE("ADT^A01 to a Bundle costs a few parses", "[.speed]") {
   WARN("message " << text.size() << " bytes, output " << out->json.size() << " bytes; parse " << parse_ns
                   << " ns, map " << map_ns << " ns, ratio " << map_ns / parse_ns << " (sink " << sink << ")");
   WARN(out->json);
+}
+
+// The same measure with the shipped ADT mapping (mappings/hl7v2/adt.json), when it is there.
+TEST_CASE("ADT^A01 with the shipped mapping costs a few parses", "[.speed]") {
+  const std::filesystem::path root = std::filesystem::path(LIENTHONG_SOURCE_DIR) / "mappings";
+  if (!std::filesystem::exists(root / "hl7v2" / "adt.json")) return;
+  lienthong::mapping::CompileOptions options;
+  options.root = root;
+  auto plan = lienthong::mapping::MappingPlan::compile(root / "hl7v2" / "adt.json", options);
+  REQUIRE(plan.ok());
+  std::string text = lienthong::testing::read_file(std::string(LIENTHONG_SOURCE_DIR) + "/samples/messages/adt_a01.hl7");
+  auto msg = lienthong::hl7v2::parse_view(text);
+  REQUIRE(msg.ok());
+  auto out = lienthong::mapping::run(**plan, *msg);
+  REQUIRE(out.ok());
+  std::size_t sink = 0;
+  const char* n_env = std::getenv("LT_SPEED_N");
+  const int n = n_env != nullptr ? std::atoi(n_env) : 4000;
+  const double parse_ns = nanoseconds_per_call(
+      [&] {
+        auto m = lienthong::hl7v2::parse_view(text);
+        sink += m->segment_count();
+      },
+      n);
+  const double map_ns = nanoseconds_per_call(
+      [&] {
+        auto o = lienthong::mapping::run(**plan, *msg);
+        sink += o->json.size();
+      },
+      n);
+  WARN("shipped adt.json: output " << out->json.size() << " bytes; parse " << parse_ns << " ns, map " << map_ns
+                                   << " ns, ratio " << map_ns / parse_ns << " (sink " << sink << ")");
 }

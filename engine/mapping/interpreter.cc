@@ -1,0 +1,229 @@
+#include "engine/mapping/interpreter.h"
+
+#include "engine/mapping/json_source.h"
+
+namespace lienthong::mapping {
+
+bool Interpreter::emit(const Node& node) {
+  switch (node.kind) {
+    case NodeKind::kLiteral:
+      out_.append(node.literal_json);
+      return !node.literal_json.empty();
+    case NodeKind::kExpression: {
+      run_.where = &node.source;
+      run_.start_inputs();
+      Value holder;
+      const bool written = emit_value(evaluate_ref(*node.expr, run_, holder)) && !run_.rejected();
+      record(node, written);
+      return written;
+    }
+    case NodeKind::kTemplate: {
+      run_.where = &node.source;
+      run_.start_inputs();
+      const std::size_t start = out_.size();
+      out_.put('"');
+      const bool written = emit_template(node) && !run_.rejected();
+      if (written) {
+        out_.put('"');
+      } else {
+        out_.truncate(start);
+      }
+      record(node, written);
+      return written;
+    }
+    case NodeKind::kObject:
+      return emit_object(node);
+    case NodeKind::kArray:
+      return emit_array(node);
+  }
+  return false;
+}
+
+void Interpreter::record(const Node& node, bool written) {
+  if (records_ == nullptr) return;
+  std::vector<std::string> inputs = run_.take_inputs();
+  if (!written) return;
+  records_->push_back(ExplainRecord{path_, node.source.file ? *node.source.file : std::string(), node.source.json_path,
+                                    node.source.text, std::move(inputs)});
+}
+
+bool Interpreter::emit_value(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kEmpty:
+      return false;
+    case ValueKind::kBool:
+      out_.append(v.as_bool() ? "true" : "false");
+      return true;
+    case ValueKind::kNumber:
+      return append_json_number(out_, v.as_number());
+    case ValueKind::kText:
+    case ValueKind::kElement: {
+      const std::string_view t = run_.text(v, scratch_);
+      if (t.empty()) return false;
+      append_json_string(out_, t);
+      return true;
+    }
+    case ValueKind::kList: {
+      const std::size_t start = out_.size();
+      out_.put('[');
+      bool any = false;
+      for (const Value& item : v.as_list()) {
+        const std::size_t before = out_.size();
+        if (any) out_.put(',');
+        if (emit_value(item)) {
+          any = true;
+        } else {
+          out_.truncate(before);
+        }
+      }
+      return close(start, any, ']');
+    }
+    case ValueKind::kJson:
+      return append_json_value(out_, v.as_json());
+  }
+  return false;
+}
+
+bool Interpreter::close(std::size_t start, bool any, char bracket) {
+  if (!any) {
+    out_.truncate(start);
+    return false;
+  }
+  out_.put(bracket);
+  return true;
+}
+
+// The pieces escaped straight into the output (the caller writes the quotes).
+bool Interpreter::emit_template(const Node& node) {
+  for (const TemplatePiece& piece : node.pieces) {
+    if (!piece.expr) {
+      append_json_escaped(out_, piece.text);
+      continue;
+    }
+    Value holder;
+    const std::string_view t = run_.text(evaluate_ref(*piece.expr, run_, holder), scratch_);
+    if (t.empty()) return false;
+    append_json_escaped(out_, t);
+  }
+  return true;
+}
+
+bool Interpreter::emit_object(const Node& node) {
+  if (!apply_steps(node)) return false;
+  if (node.value) return emit(*node.value);
+  const std::size_t start = out_.size();
+  out_.put('{');
+  bool any = false;
+  for (const Member& m : node.members) {
+    const std::size_t before = out_.size();
+    const std::size_t mark = path_.size();
+    if (records_ != nullptr) path_ = json_path_key(path_, m.key);
+    if (any) out_.put(',');
+    out_.append(m.json_key);
+    if (emit(*m.value)) {
+      any = true;
+    } else {
+      out_.truncate(before);
+    }
+    path_.resize(mark);
+    if (run_.rejected()) return false;
+  }
+  return close(start, any, '}');
+}
+
+bool Interpreter::emit_array(const Node& node) {
+  const std::size_t start = out_.size();
+  out_.put('[');
+  std::size_t count = 0;
+  // One element: an iteration of a $for, or a plain item.
+  auto element = [&](const Node& item, bool iteration) {
+    const std::size_t before = out_.size();
+    const std::size_t mark = path_.size();
+    if (records_ != nullptr) path_ = json_path_index(path_, count);
+    if (count > 0) out_.put(',');
+    if (iteration ? emit_object(item) : emit(item)) {
+      ++count;
+    } else {
+      out_.truncate(before);
+    }
+    path_.resize(mark);
+  };
+  for (const auto& item : node.items) {
+    if (item->loop) {
+      for_each_item(*item, [&] { element(*item, true); });
+    } else {
+      element(*item, false);
+    }
+    if (run_.rejected()) return false;
+  }
+  return close(start, count > 0, ']');
+}
+
+bool Interpreter::apply_steps(const Node& node) {
+  for (const Step& step : node.steps) {
+    if (step.kind == Step::Kind::kLet) {
+      run_.slots[step.slot] = binding(*step.value);
+    } else {
+      run_.where = &step.source;
+      Value holder;
+      if (!is_truthy(evaluate_ref(*step.condition, run_, holder))) return false;
+    }
+    if (run_.rejected()) return false;
+  }
+  return true;
+}
+
+void Interpreter::narrow_span(std::size_t first, const Loop& loop) {
+  // From the item's segment up to the next one with the same id or an id of
+  // $until, within the enclosing span (or the message, for an item found by /PATH).
+  const bool inside = first >= run_.span_begin && first < run_.span_end;
+  const std::size_t bound = inside ? run_.span_end : run_.segment_count();
+  const std::uint32_t id = run_.segment_id(first);
+  std::size_t end = first + 1;
+  for (; end < bound; ++end) {
+    const std::uint32_t next = run_.segment_id(end);
+    if (next == id) break;
+    bool stop = false;
+    for (std::uint32_t u : loop.until) stop = stop || u == next;
+    if (stop) break;
+  }
+  run_.span_begin = first;
+  run_.span_end = end;
+}
+
+bool Interpreter::template_text(const Node& node) {
+  text_.clear();
+  for (const TemplatePiece& piece : node.pieces) {
+    if (!piece.expr) {
+      text_ += piece.text;
+      continue;
+    }
+    Value holder;
+    const std::string_view t = run_.text(evaluate_ref(*piece.expr, run_, holder), scratch_);
+    if (t.empty()) return false;
+    text_ += t;
+  }
+  return !text_.empty();
+}
+
+// A $let value: expressions keep their type (element references stay
+// references); skeletons become JSON trees in the run's memory.
+Value Interpreter::binding(const Node& node) {
+  switch (node.kind) {
+    case NodeKind::kLiteral:
+      return node.literal;
+    case NodeKind::kExpression:
+      run_.where = &node.source;
+      return evaluate(*node.expr, run_);
+    case NodeKind::kTemplate:
+      run_.where = &node.source;
+      return template_text(node) ? Value::text(text_) : Value();
+    default: {
+      Json built;
+      if (!build(node, built)) return Value();
+      return Value::json(run_.keep(std::move(built)));
+    }
+  }
+}
+
+}  // namespace lienthong::mapping

@@ -1,0 +1,104 @@
+// Interpreter: walks a compiled plan once for one message (docs/mapping.md
+// MAP-1, MAP-2, MAP-4).
+//
+// The output is written as compact JSON text straight into a JsonBuffer; every
+// emit returns whether it wrote something non-empty, and what turns out empty
+// is cut back off the end (MAP-1.6), so pruning needs no tree and no second
+// pass. Skeleton values bound by $let are the exception: they are built as
+// JSON trees in the run's memory pool (build_*), because `.key`, `[n]`, `in`
+// and later loops read into them; strings in those trees point at memory that
+// lives for the run (the pool, the plan), so copying a tree copies no text.
+//
+// Thread-safety: one Interpreter per run.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "engine/mapping/evaluate.h"
+#include "engine/mapping/json_text.h"
+#include "engine/mapping/plan_nodes.h"
+#include "engine/mapping/run.h"
+#include "engine/mapping/run_state.h"
+
+namespace lienthong::mapping {
+
+class Interpreter {
+ public:
+  using Json = rapidjson::Value;
+
+  Interpreter(RunState& run, JsonBuffer& out, std::vector<ExplainRecord>* records)
+      : run_(run), out_(out), records_(records) {}
+
+  // Writes `node`'s output; false (nothing written) when it is empty.
+  bool emit(const Node& node);
+
+ private:
+  // Text output (interpreter.cc).
+  bool emit_value(const Value& v);
+  bool emit_template(const Node& node);
+  bool emit_object(const Node& node);
+  bool emit_array(const Node& node);
+  bool close(std::size_t start, bool any, char bracket);
+  void record(const Node& node, bool written);
+
+  // JSON trees for $let skeletons (build_tree.cc).
+  bool build(const Node& node, Json& out);
+  bool build_value(const Value& v, Json& out);
+  bool build_object(const Node& node, Json& out);
+  bool build_array(const Node& node, Json& out);
+
+  // Shared by both.
+  // $let and $if of an object, in order; false when an $if is false or the run was rejected.
+  bool apply_steps(const Node& node);
+  // MAP-2 $for: calls `each()` once per non-empty item with the item bound and,
+  // for a segment item, the span narrowed to it (MAP-4.3).
+  template <class Each>
+  void for_each_item(const Node& node, Each&& each);
+  void narrow_span(std::size_t first, const Loop& loop);
+  Value binding(const Node& node);
+  // The text of a template (MAP-1.3) into text_; false when any expression is empty.
+  bool template_text(const Node& node);
+
+  RunState& run_;
+  JsonBuffer& out_;
+  std::vector<ExplainRecord>* records_;
+  std::string path_ = "$";  // the output path, maintained only for explain
+  std::string scratch_;
+  std::string text_;
+};
+
+template <class Each>
+void Interpreter::for_each_item(const Node& node, Each&& each) {
+  const Loop& loop = *node.loop;
+  run_.where = &loop.source;
+  const Value items = evaluate(*loop.items, run_);
+  if (run_.rejected()) return;
+  auto one = [&](const Value& item) {
+    if (is_empty(item)) return;
+    const std::size_t saved_begin = run_.span_begin, saved_end = run_.span_end;
+    if (item.kind() == ValueKind::kElement && item.as_element().is_segment()) {
+      narrow_span(item.as_element().segment, loop);
+    }
+    run_.slots[loop.slot] = item;
+    each();
+    run_.span_begin = saved_begin;
+    run_.span_end = saved_end;
+  };
+  if (items.kind() == ValueKind::kList) {
+    for (const Value& item : items.as_list()) {
+      one(item);
+      if (run_.rejected()) return;
+    }
+  } else if (items.kind() == ValueKind::kJson && items.as_json().IsArray()) {
+    for (const Json& item : items.as_json().GetArray()) {
+      one(Value::json(&item));
+      if (run_.rejected()) return;
+    }
+  } else {
+    one(items);
+  }
+}
+
+}  // namespace lienthong::mapping
