@@ -1,6 +1,8 @@
 // MappingPlan::compile: walks a mapping file's skeleton (docs/mapping.md MAP-1,
 // MAP-2) into plan nodes, collecting every mistake (MAP-9) as
 // "FILE: $.json.path: what was expected".
+#include <map>
+#include <regex>
 #include <set>
 
 #include "engine/mapping/code_table.h"
@@ -83,6 +85,20 @@ class Compiler final : public ExprScope {
       if (it->name == name) return it->slot;
     }
     return std::nullopt;
+  }
+
+  // Included files are compiled once per use, so one pattern may be asked for
+  // many times; std::regex is slow to build, so each is built once.
+  Result<std::shared_ptr<const std::regex>> regex(const std::string& pattern) override {
+    auto found = regexes_.find(pattern);
+    if (found != regexes_.end()) return found->second;
+    try {
+      auto compiled = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
+      regexes_.emplace(pattern, compiled);
+      return std::shared_ptr<const std::regex>(compiled);
+    } catch (const std::regex_error& err) {
+      return Error{err.what(), {}};
+    }
   }
 
   Result<std::shared_ptr<const CodeTable>> table(std::string_view name) override {
@@ -475,6 +491,7 @@ class Compiler final : public ExprScope {
   std::vector<Binding> scope_;
   std::vector<Included> include_stack_;
   std::set<std::string> broken_tables_;
+  std::map<std::string, std::shared_ptr<const std::regex>> regexes_;
   std::uint32_t slots_ = 0;
   std::shared_ptr<const std::string> file_;
 };

@@ -149,11 +149,11 @@ class Parser {
     advance();
     ExprPtr e = node(ExprKind::kMatches, at);
     e->operands.push_back(std::move(left));
-    try {
-      e->regex = std::make_shared<const std::regex>(pattern.text, std::regex::ECMAScript);
-    } catch (const std::regex_error& err) {
-      return fail(pattern.offset, "bad regular expression '" + pattern.text + "': " + err.what());
+    auto compiled = scope_.regex(pattern.text);
+    if (!compiled.ok()) {
+      return fail(pattern.offset, "bad regular expression '" + pattern.text + "': " + compiled.error().message);
     }
+    e->regex = *compiled;
     return e;
   }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,8 @@ class ExprScope {
   virtual std::optional<std::uint32_t> find_name(std::string_view name) const = 0;
   // A code table by name (MAP-6.2: a missing or broken table is an error).
   virtual Result<std::shared_ptr<const CodeTable>> table(std::string_view name) = 0;
+  // A compiled ECMAScript regular expression; an error says why it does not compile.
+  virtual Result<std::shared_ptr<const std::regex>> regex(const std::string& pattern) = 0;
 };
 
 // A bare expression: the value of $if, $for, and of $let/$value strings without "${".
