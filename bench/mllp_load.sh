@@ -22,11 +22,6 @@ WARMUP="${MLLP_LOAD_WARMUP:-0.5}"
 ENGINE="$BUILD_DIR/cli/lienthong"
 LOAD="$BUILD_DIR/bench/mllp_load"
 
-if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then
-  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >/dev/null
-fi
-cmake --build "$BUILD_DIR" -j"$(nproc)" --target lienthong mllp_load >/dev/null
-
 TMP="$(mktemp -d)"
 PIDS=()
 cleanup() {
@@ -36,6 +31,14 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+if ! {
+  if [[ ! -f "$BUILD_DIR/CMakeCache.txt" ]]; then cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release; fi
+  cmake --build "$BUILD_DIR" -j"$(nproc)" --target lienthong mllp_load
+} >"$TMP/build.log" 2>&1; then
+  cat "$TMP/build.log" >&2
+  exit 1
+fi
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
