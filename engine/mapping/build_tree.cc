@@ -2,6 +2,7 @@
 // (interpreter.h). Same rules as the text output (pruning, $for, $if, $value),
 // no explain records: a binding is not output by itself.
 #include <cmath>
+#include <utility>
 
 #include "engine/mapping/interpreter.h"
 
@@ -103,29 +104,44 @@ bool Interpreter::build_value(const Value& v, Json& out) {
 }
 
 bool Interpreter::build_object(const Node& node, Json& out) {
+  UniqueKeys* keys = std::exchange(unique_, nullptr);
   if (!apply_steps(node)) return false;
-  if (node.value) return build(*node.value, out);
-  out.SetObject();
-  for (const Member& m : node.members) {
-    Json child;
-    // Keys live in the plan, which outlives the run.
-    if (build(*m.value, child)) out.AddMember(rapidjson::StringRef(m.key.data(), m.key.size()), child, run_.allocator());
-    if (run_.rejected()) return false;
+  KeyClaim claim;
+  if (!claim_key(node, keys, claim)) return false;
+  bool built = false;
+  if (node.value) {
+    unique_ = node.unique ? nullptr : keys;
+    built = build(*node.value, out);
+    unique_ = nullptr;
+  } else {
+    out.SetObject();
+    for (const Member& m : node.members) {
+      Json child;
+      // Keys live in the plan, which outlives the run.
+      if (build(*m.value, child)) out.AddMember(rapidjson::StringRef(m.key.data(), m.key.size()), child, run_.allocator());
+      if (run_.rejected()) return false;
+    }
+    built = out.MemberCount() > 0;
   }
-  return out.MemberCount() > 0;
+  if (!built) claim.release();
+  return built;
 }
 
 bool Interpreter::build_array(const Node& node, Json& out) {
+  unique_ = nullptr;
+  UniqueKeys keys;
   out.SetArray();
+  auto element = [&](const Node& item, bool iteration) {
+    Json child;
+    unique_ = node.items_unique ? &keys : nullptr;
+    if (iteration ? build_object(item, child) : build(item, child)) out.PushBack(child, run_.allocator());
+    unique_ = nullptr;
+  };
   for (const auto& item : node.items) {
     if (item->loop) {
-      for_each_item(*item, [&] {
-        Json child;
-        if (build_object(*item, child)) out.PushBack(child, run_.allocator());
-      });
+      for_each_item(*item, [&] { element(*item, true); });
     } else {
-      Json child;
-      if (build(*item, child)) out.PushBack(child, run_.allocator());
+      element(*item, false);
     }
     if (run_.rejected()) return false;
   }

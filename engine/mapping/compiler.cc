@@ -129,6 +129,9 @@ class Compiler final : public ExprScope {
   struct Place {
     bool array_element = false;
     bool top = false;
+    // The top-level object of a file included as an element of an array: it
+    // may carry $unique (applied where it is included) but not $for.
+    bool element_root = false;
   };
 
   void error(const std::string& path, const std::string& what) { errors_.push_back(*file_ + ": " + path + ": " + what); }
@@ -234,6 +237,7 @@ class Compiler final : public ExprScope {
     node->source = source(path);
     for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
       node->items.push_back(compile_value(v[i], json_path_index(path, i), Place{true, false}));
+      if (carries_unique_key(*node->items.back())) node->items_unique = true;
     }
     return node;
   }
@@ -246,6 +250,7 @@ class Compiler final : public ExprScope {
     const Json* condition = nullptr;
     const Json* include = nullptr;
     const Json* value = nullptr;
+    const Json* unique = nullptr;
     std::vector<const Json::Member*> outputs;
   };
 
@@ -275,6 +280,8 @@ class Compiler final : public ExprScope {
         k.include = &m.value;
       } else if (key == "$value") {
         k.value = &m.value;
+      } else if (key == "$unique") {
+        k.unique = &m.value;
       } else if (key == "$mapping") {
         if (!place.top) error(at, "$mapping is only allowed at the top level of a mapping file");
       } else if (key != "$comment") {
@@ -305,12 +312,15 @@ class Compiler final : public ExprScope {
       step.condition = compile_expression(*k.condition, at);
       if (step.condition) node->steps.push_back(std::move(step));
     }
+    if (k.unique != nullptr) node->unique = compile_unique(*k.unique, path, place);
     if (k.include != nullptr) {
       if (k.value != nullptr) error(json_path_key(path, "$value"), "$value and $include cannot be used together");
-      NodePtr included = compile_include(*k.include, json_path_key(path, "$include"));
+      NodePtr included = compile_include(*k.include, json_path_key(path, "$include"), place);
       if (included && included->kind == NodeKind::kObject && !included->value && !included->loop) {
         for (Step& s : included->steps) node->steps.push_back(std::move(s));
         node->members = std::move(included->members);
+        // This object's $unique, like its other keys, wins over the included one.
+        if (!node->unique) node->unique = std::move(included->unique);
       } else if (included) {
         if (!k.outputs.empty()) {
           error(path, "other keys cannot be merged over an included value that is not an object");
@@ -344,6 +354,22 @@ class Compiler final : public ExprScope {
     }
     scope_.resize(mark);
     return node;
+  }
+
+  // $unique: one expression (bare or "${...}") or a template, whose text is the key.
+  NodePtr compile_unique(const Json& v, const std::string& path, Place place) {
+    const std::string at = json_path_key(path, "$unique");
+    if (!place.array_element && !place.element_root) {
+      error(path, "$unique is only allowed in an element of an array");
+      return nullptr;
+    }
+    if (!v.IsString()) {
+      error(at, "expected an expression in a string");
+      return nullptr;
+    }
+    NodePtr key = compile_string(string_of(v), at, true);
+    if (key->kind != NodeKind::kExpression && key->kind != NodeKind::kTemplate) return nullptr;
+    return key;
   }
 
   std::unique_ptr<Loop> compile_loop(const ObjectKeys& k, const std::string& path, Place place) {
@@ -412,7 +438,8 @@ class Compiler final : public ExprScope {
     }
   }
 
-  NodePtr compile_include(const Json& v, const std::string& path) {
+  // `place`: where the including object stands (its root may carry $unique when that is an array element).
+  NodePtr compile_include(const Json& v, const std::string& path, Place place) {
     if (!v.IsString() || v.GetStringLength() == 0) {
       error(path, "expected a file name relative to the mappings directory");
       return nullptr;
@@ -436,7 +463,7 @@ class Compiler final : public ExprScope {
     include_stack_.push_back({key, shown});
     auto saved = file_;
     file_ = std::make_shared<const std::string>(shown);
-    NodePtr node = compile_value(*doc, "$", Place{});
+    NodePtr node = compile_value(*doc, "$", Place{false, false, place.array_element});
     file_ = saved;
     include_stack_.pop_back();
     return node;

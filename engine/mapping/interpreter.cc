@@ -1,5 +1,7 @@
 #include "engine/mapping/interpreter.h"
 
+#include <utility>
+
 #include "engine/mapping/json_source.h"
 
 namespace lienthong::mapping {
@@ -109,8 +111,26 @@ bool Interpreter::emit_template(const Node& node) {
 }
 
 bool Interpreter::emit_object(const Node& node) {
+  UniqueKeys* keys = std::exchange(unique_, nullptr);
   if (!apply_steps(node)) return false;
-  if (node.value) return emit(*node.value);
+  KeyClaim claim;
+  if (!claim_key(node, keys, claim)) return false;
+  if (node.value) {
+    // An included file's object standing for this element may carry the key instead.
+    unique_ = node.unique ? nullptr : keys;
+    const bool written = emit(*node.value);
+    unique_ = nullptr;
+    if (!written) claim.release();
+    return written;
+  }
+  if (!emit_members(node)) {
+    claim.release();
+    return false;
+  }
+  return true;
+}
+
+bool Interpreter::emit_members(const Node& node) {
   const std::size_t start = out_.size();
   out_.put('{');
   bool any = false;
@@ -132,6 +152,8 @@ bool Interpreter::emit_object(const Node& node) {
 }
 
 bool Interpreter::emit_array(const Node& node) {
+  unique_ = nullptr;
+  UniqueKeys keys;  // allocates only on the first key
   const std::size_t start = out_.size();
   out_.put('[');
   std::size_t count = 0;
@@ -141,11 +163,13 @@ bool Interpreter::emit_array(const Node& node) {
     const std::size_t mark = path_.size();
     if (records_ != nullptr) path_ = json_path_index(path_, count);
     if (count > 0) out_.put(',');
+    unique_ = node.items_unique ? &keys : nullptr;
     if (iteration ? emit_object(item) : emit(item)) {
       ++count;
     } else {
       out_.truncate(before);
     }
+    unique_ = nullptr;
     path_.resize(mark);
   };
   for (const auto& item : node.items) {
@@ -170,6 +194,25 @@ bool Interpreter::apply_steps(const Node& node) {
     }
     if (run_.rejected()) return false;
   }
+  return true;
+}
+
+bool Interpreter::claim_key(const Node& node, UniqueKeys* keys, KeyClaim& claim) {
+  if (node.unique == nullptr || keys == nullptr) return true;
+  const Node& key = *node.unique;
+  run_.where = &key.source;
+  std::string_view text;
+  Value holder;
+  if (key.kind == NodeKind::kTemplate) {
+    if (template_text(key)) text = text_;
+  } else {
+    text = run_.text(evaluate_ref(*key.expr, run_, holder), scratch_);
+  }
+  if (run_.rejected()) return false;
+  if (text.empty()) return true;  // no key: always written
+  if (keys->find(text) != keys->end()) return false;
+  claim.keys = keys;
+  claim.at = keys->emplace(text).first;
   return true;
 }
 

@@ -9,11 +9,20 @@
 // and later loops read into them; strings in those trees point at memory that
 // lives for the run (the pool, the plan), so copying a tree copies no text.
 //
+// $unique (MAP-2): an array whose elements carry keys keeps the set of keys
+// it has output; emit_array/build_array hand it to each element through
+// unique_, and the element's object takes it (so it never reaches deeper
+// arrays or objects), claims its key after its steps, and gives the key back
+// when it turns out empty.
+//
 // Thread-safety: one Interpreter per run.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/mapping/evaluate.h"
@@ -39,6 +48,7 @@ class Interpreter {
   bool emit_value(const Value& v);
   bool emit_template(const Node& node);
   bool emit_object(const Node& node);
+  bool emit_members(const Node& node);
   bool emit_array(const Node& node);
   bool close(std::size_t start, bool any, char bracket);
   void record(const Node& node, bool written);
@@ -52,6 +62,24 @@ class Interpreter {
   // Shared by both.
   // $let and $if of an object, in order; false when an $if is false or the run was rejected.
   bool apply_steps(const Node& node);
+
+  // The keys an array has output (MAP-2 $unique).
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using UniqueKeys = std::unordered_set<std::string, KeyHash, std::equal_to<>>;
+  // An element's claim on its key, given back (release) when the element is empty.
+  struct KeyClaim {
+    UniqueKeys* keys = nullptr;
+    UniqueKeys::iterator at;
+    void release() {
+      if (keys != nullptr) keys->erase(at);
+    }
+  };
+  // Claims `node`'s key in `keys` (null: the object is not an element of a
+  // keyed array). False when an earlier element had the key or the run was rejected.
+  bool claim_key(const Node& node, UniqueKeys* keys, KeyClaim& claim);
   // MAP-2 $for: calls `each()` once per non-empty item with the item bound and,
   // for a segment item, the span narrowed to it (MAP-4.3).
   template <class Each>
@@ -67,6 +95,9 @@ class Interpreter {
   std::string path_ = "$";  // the output path, maintained only for explain
   std::string scratch_;
   std::string text_;
+  // The keys of the array whose element is about to be written, taken (and
+  // cleared) by the element's object.
+  UniqueKeys* unique_ = nullptr;
 };
 
 template <class Each>

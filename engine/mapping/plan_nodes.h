@@ -70,11 +70,22 @@ struct Node {
 
   std::unique_ptr<Loop> loop;  // only on elements of arrays
   std::vector<Step> steps;
+  // $unique: the element's key (an expression or a template node), checked
+  // after the steps against the keys the enclosing array has output (MAP-2).
+  std::unique_ptr<Node> unique;
   std::unique_ptr<Node> value;  // $value, or an included skeleton that is not an object
   std::vector<Member> members;
 
   std::vector<std::unique_ptr<Node>> items;
+  bool items_unique = false;  // some item carries a $unique key: the array keeps a set
 };
+
+// Whether `node`, as an element of an array, carries a $unique key (its own,
+// or that of the included file its $value stands for).
+inline bool carries_unique_key(const Node& node) {
+  if (node.unique) return true;
+  return node.value && node.value->kind == NodeKind::kObject && carries_unique_key(*node.value);
+}
 
 struct PlanBody {
   std::unique_ptr<Node> root;
