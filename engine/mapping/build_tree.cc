@@ -63,6 +63,9 @@ bool Interpreter::build(const Node& node, Json& out) {
       return build_object(node, out);
     case NodeKind::kArray:
       return build_array(node, out);
+    case NodeKind::kInclude:
+      bind(*node.include);
+      return build(*node.include->root, out);
   }
   return false;
 }
@@ -105,7 +108,7 @@ bool Interpreter::build_value(const Value& v, Json& out) {
 
 bool Interpreter::build_object(const Node& node, Json& out) {
   UniqueKeys* keys = std::exchange(unique_, nullptr);
-  if (!apply_steps(node)) return false;
+  if (!prepare(node)) return false;
   KeyClaim claim;
   if (!claim_key(node, keys, claim)) return false;
   bool built = false;

@@ -269,7 +269,7 @@ class Parser {
   }
 
   ExprPtr name(const Token& t) {
-    auto slot = scope_.find_name(t.text);
+    auto slot = scope_.find_name(t.text, t.offset);
     if (!slot) return fail(t.offset, "unknown name '" + t.text + "'");
     ExprPtr e = node(ExprKind::kName, t.offset);
     e->slot = *slot;

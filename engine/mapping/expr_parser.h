@@ -32,8 +32,9 @@ struct ExprError {
 class ExprScope {
  public:
   virtual ~ExprScope() = default;
-  // The slot of a binding (`it`, a $let name, a $as name) visible here.
-  virtual std::optional<std::uint32_t> find_name(std::string_view name) const = 0;
+  // The slot of a binding (`it`, a $let name, a $as name) visible here;
+  // `offset`: where the name starts in the string being parsed.
+  virtual std::optional<std::uint32_t> find_name(std::string_view name, std::size_t offset) = 0;
   // A code table by name (MAP-6.2: a missing or broken table is an error).
   virtual Result<std::shared_ptr<const CodeTable>> table(std::string_view name) = 0;
   // A compiled ECMAScript regular expression; an error says why it does not compile.

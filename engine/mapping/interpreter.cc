@@ -37,6 +37,9 @@ bool Interpreter::emit(const Node& node) {
       return emit_object(node);
     case NodeKind::kArray:
       return emit_array(node);
+    case NodeKind::kInclude:
+      bind(*node.include);
+      return emit(*node.include->root);
   }
   return false;
 }
@@ -112,7 +115,7 @@ bool Interpreter::emit_template(const Node& node) {
 
 bool Interpreter::emit_object(const Node& node) {
   UniqueKeys* keys = std::exchange(unique_, nullptr);
-  if (!apply_steps(node)) return false;
+  if (!prepare(node)) return false;
   KeyClaim claim;
   if (!claim_key(node, keys, claim)) return false;
   if (node.value) {
@@ -181,6 +184,13 @@ bool Interpreter::emit_array(const Node& node) {
     if (run_.rejected()) return false;
   }
   return close(start, count > 0, ']');
+}
+
+bool Interpreter::prepare(const Node& node) {
+  if (!apply_steps(node)) return false;
+  if (!node.include) return true;
+  bind(*node.include);
+  return prepare(*node.include->root);
 }
 
 bool Interpreter::apply_steps(const Node& node) {

@@ -60,8 +60,15 @@ class Interpreter {
   bool build_array(const Node& node, Json& out);
 
   // Shared by both.
-  // $let and $if of an object, in order; false when an $if is false or the run was rejected.
+  // $let and $if of an object, in order, then those of the included object it
+  // merges (with that file's parameters bound); false when an $if is false or
+  // the run was rejected.
+  bool prepare(const Node& node);
   bool apply_steps(const Node& node);
+  // Entering an included file: its parameters get the values of the names at the place.
+  void bind(const IncludeUse& use) {
+    for (const auto& [parameter, slot] : use.bindings) run_.slots[parameter] = run_.slots[slot];
+  }
 
   // The keys an array has output (MAP-2 $unique).
   struct KeyHash {

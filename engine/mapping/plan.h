@@ -1,8 +1,9 @@
 // MappingPlan: a mapping file (docs/mapping.md) compiled once into a tree of
 // plan nodes that run() (run.h) executes per message without parsing anything
 // again: expressions parsed, paths parsed, names bound to slots, functions
-// bound, code tables loaded, regular expressions compiled, $include files
-// expanded in place.
+// bound, code tables loaded, regular expressions compiled, each $include file
+// compiled once and shared by the places that include it (plan_nodes.h
+// IncludeUse).
 //
 // compile() reports every mistake it finds, not only the first (MAP-9): each
 // line is "FILE: $.json.path: what was expected" (or "FILE: line L, column C:

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/mapping/expr.h"
@@ -28,8 +29,9 @@ enum class NodeKind : std::uint8_t {
   kLiteral,     // literal: text, number, boolean, or empty for null
   kExpression,  // expr: "${expr}" or a bare expression; output with its type
   kTemplate,    // pieces: text joined, empty when any expression is empty
-  kObject,      // steps, then value or members
+  kObject,      // steps (then those of a merged include), then value or members
   kArray,       // items (an item with a loop contributes one element per iteration)
+  kInclude,     // include: an included file whose skeleton is not an object, in place of a value
 };
 
 struct Node;
@@ -56,7 +58,18 @@ struct Loop {
 struct Member {
   std::string key;
   std::string json_key;  // the key as written out: "\"key\":"
-  std::unique_ptr<Node> value;
+  std::unique_ptr<Node> owned;  // null for a member of an included file (that file's plan owns it)
+  const Node* value = nullptr;
+};
+
+// One place where a file is included (MAP-2 $include). Each file is compiled
+// once, whatever the number of places that include it: the names it uses but
+// does not bind are its parameters, with slots of their own, and a run copies
+// into them the values those names have at the place (`bindings`: parameter
+// slot <- slot at the place) when it enters the file.
+struct IncludeUse {
+  const Node* root = nullptr;  // owned by PlanBody::included
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> bindings;
 };
 
 struct Node {
@@ -70,9 +83,14 @@ struct Node {
 
   std::unique_ptr<Loop> loop;  // only on elements of arrays
   std::vector<Step> steps;
+  // An included object merged into this one: its steps follow this object's,
+  // its members are in `members` (overridden by this object's own keys).
+  std::unique_ptr<IncludeUse> include;
   // $unique: the element's key (an expression or a template node), checked
-  // after the steps against the keys the enclosing array has output (MAP-2).
-  std::unique_ptr<Node> unique;
+  // after the steps against the keys the enclosing array has output (MAP-2);
+  // this object's own (unique_owned) or that of the object it merges.
+  std::unique_ptr<Node> unique_owned;
+  const Node* unique = nullptr;
   std::unique_ptr<Node> value;  // $value, or an included skeleton that is not an object
   std::vector<Member> members;
 
@@ -83,12 +101,15 @@ struct Node {
 // Whether `node`, as an element of an array, carries a $unique key (its own,
 // or that of the included file its $value stands for).
 inline bool carries_unique_key(const Node& node) {
-  if (node.unique) return true;
-  return node.value && node.value->kind == NodeKind::kObject && carries_unique_key(*node.value);
+  if (node.unique != nullptr) return true;
+  if (!node.value) return false;
+  if (node.value->kind == NodeKind::kInclude) return carries_unique_key(*node.value->include->root);
+  return node.value->kind == NodeKind::kObject && carries_unique_key(*node.value);
 }
 
 struct PlanBody {
   std::unique_ptr<Node> root;
+  std::vector<std::unique_ptr<Node>> included;  // each included file's skeleton, once
   std::uint32_t slot_count = 0;
 };
 

@@ -126,5 +126,6 @@ TEST_CASE("MAP-9 $unique errors", "[mapping][errors][unique]") {
   // An included file's $unique applies only where the file is an element of an array.
   dir.write("keyed.json", R"j({"$unique": "PID-3.1", "v": 1})j");
   CHECK(dir.errors(R"j({"a": {"$include": "keyed.json"}, "b": [{"$include": "keyed.json"}]})j") ==
-        Lines{dir.shown("keyed.json") + ": $: $unique is only allowed in an element of an array"});
+        Lines{dir.shown("keyed.json") + ": $.$unique: $unique only applies where the file is included as an element "
+                                        "of an array (" + dir.shown("m.json") + ": $.a.$include)"});
 }

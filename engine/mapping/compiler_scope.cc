@@ -1,0 +1,143 @@
+// What the Compiler (compiler.h) resolves outside the skeleton walk: names
+// (bindings in scope, parameters of included files), code tables, regular
+// expressions, and $include files, each compiled once.
+#include <algorithm>
+
+#include "engine/mapping/compiler.h"
+
+namespace lienthong::mapping {
+
+std::optional<std::uint32_t> Compiler::find_name(std::string_view name, std::size_t offset) {
+  NameUse use;
+  if (!units_.empty()) use = NameUse{file_, parsing_path_ != nullptr ? *parsing_path_ : std::string(),
+                                     std::string(parsing_text_), offset + 1};
+  return resolve(name, {std::move(use)});
+}
+
+std::optional<std::uint32_t> Compiler::resolve(std::string_view name, const std::vector<NameUse>& uses) {
+  for (auto it = scope_.rbegin(); it != scope_.rend(); ++it) {
+    if (it->name == name) return it->slot;
+  }
+  // In the top-level file an unknown name is an error now; in an included file
+  // it is a parameter, an error only where a place including the file lacks it.
+  if (units_.empty()) return std::nullopt;
+  std::vector<Parameter>& parameters = units_.back().parameters;
+  auto found = std::find_if(parameters.begin(), parameters.end(), [&](const Parameter& p) { return p.name == name; });
+  if (found == parameters.end()) {
+    parameters.push_back(Parameter{std::string(name), slots_++, {}});
+    found = parameters.end() - 1;
+  }
+  found->uses.insert(found->uses.end(), uses.begin(), uses.end());
+  return found->slot;
+}
+
+// std::regex is slow to build and mappings repeat their patterns: each is built once.
+Result<std::shared_ptr<const std::regex>> Compiler::regex(const std::string& pattern) {
+  auto found = regexes_.find(pattern);
+  if (found != regexes_.end()) return found->second;
+  try {
+    auto compiled = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
+    regexes_.emplace(pattern, compiled);
+    return std::shared_ptr<const std::regex>(compiled);
+  } catch (const std::regex_error& err) {
+    return Error{err.what(), {}};
+  }
+}
+
+Result<std::shared_ptr<const CodeTable>> Compiler::table(std::string_view name) {
+  auto loaded = tables_->get(name);
+  if (loaded.ok()) return loaded;
+  const std::filesystem::path file = tables_->dir() / (std::string(name) + ".json");
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    return Error{"unknown code table '" + std::string(name) + "' (no file " + file.string() + ")", {}};
+  }
+  // A table that does not parse reports its own lines (its file and JSON paths), once.
+  if (broken_tables_.insert(std::string(name)).second) {
+    std::string_view all = loaded.error().message;
+    while (!all.empty()) {
+      const std::size_t nl = all.find('\n');
+      errors_.emplace_back(all.substr(0, nl));
+      all = nl == std::string_view::npos ? std::string_view() : all.substr(nl + 1);
+    }
+  }
+  return Error{"code table '" + std::string(name) + "' does not load (" + file.string() + ")", {}};
+}
+
+std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::string& path, Place place,
+                                                      bool private_copy) {
+  if (!v.IsString() || v.GetStringLength() == 0) {
+    error(path, "expected a file name relative to the mappings directory");
+    return nullptr;
+  }
+  const std::filesystem::path full = options_.root / std::string(v.GetString(), v.GetStringLength());
+  const std::string shown = full.lexically_normal().generic_string();
+  // file_key asks the file system; a file is included from many places.
+  auto known = file_keys_.find(shown);
+  if (known == file_keys_.end()) known = file_keys_.emplace(shown, file_key(full)).first;
+  const std::string& key = known->second;
+  for (std::size_t i = 0; i < include_stack_.size(); ++i) {
+    if (include_stack_[i].key != key) continue;
+    std::string chain;
+    for (std::size_t j = i; j < include_stack_.size(); ++j) chain += include_stack_[j].shown + " -> ";
+    error(path, "include cycle: " + chain + shown);
+    return nullptr;
+  }
+  private_copy = private_copy || private_depth_ > 0;
+  auto use = std::make_unique<IncludeUse>();
+  auto cached = includes_.find(key);
+  if (private_copy || cached == includes_.end()) {
+    std::string why;
+    const rapidjson::Document* doc = sources_.load(full, shown, errors_, why);
+    if (doc == nullptr) {
+      if (!why.empty()) error(path, "cannot include '" + shown + "': " + why);
+      return nullptr;
+    }
+    include_stack_.push_back({key, shown});
+    auto saved_file = file_;
+    file_ = std::make_shared<const std::string>(shown);
+    if (private_copy) {
+      // In the current scope, as if written here; its own includes are private too.
+      ++private_depth_;
+      included_.push_back(compile_value(*doc, "$", Place{false, false, place.array_element}));
+      --private_depth_;
+    } else {
+      // Detached: no name of this place is visible; the names it needs become parameters.
+      std::vector<Binding> saved_scope;
+      saved_scope.swap(scope_);
+      units_.emplace_back();
+      included_.push_back(compile_value(*doc, "$", Place{false, false, true}));
+      cached = includes_.emplace(key, CompiledInclude{included_.back().get(), std::move(units_.back().parameters)}).first;
+      units_.pop_back();
+      scope_.swap(saved_scope);
+    }
+    file_ = saved_file;
+    include_stack_.pop_back();
+    if (private_copy) {
+      use->root = included_.back().get();
+      return use;
+    }
+  }
+  const CompiledInclude& compiled = cached->second;
+  use->root = compiled.root;
+  // The file's $unique applies only where it is an element of an array.
+  if (!place.array_element && carries_unique_key(*compiled.root)) {
+    const SourceRef& at = compiled.root->unique != nullptr ? compiled.root->unique->source : compiled.root->source;
+    errors_.push_back(at.where() + ": $unique only applies where the file is included as an element of an array (" +
+                      *file_ + ": " + path + ")");
+  }
+  for (const Parameter& p : compiled.parameters) {
+    std::optional<std::uint32_t> slot = resolve(p.name, p.uses);
+    if (slot) {
+      use->bindings.emplace_back(p.slot, *slot);
+      continue;
+    }
+    for (const NameUse& u : p.uses) {
+      errors_.push_back(*u.file + ": " + u.path + ": unknown name '" + p.name + "' (at column " +
+                        std::to_string(u.column) + " of \"" + u.text + "\")");
+    }
+  }
+  return use;
+}
+
+}  // namespace lienthong::mapping

@@ -1,0 +1,83 @@
+// MAP-2 $include: each file compiled once and used from many places, each
+// place giving it the values of its own names; errors and explain records
+// still name the included file and the JSON path inside it.
+#include <catch2/catch.hpp>
+
+#include "tests/mapping/mapping_test_util.h"
+
+using lienthong::mapping::ExplainRecord;
+using lienthong::mapping::RunOptions;
+using lienthong::testing::MappingDir;
+using Lines = std::vector<std::string>;
+
+TEST_CASE("MAP-2 one included file in many places, each with its own names", "[mapping][include]") {
+  MappingDir dir;
+  dir.write("coding.json", R"j({"$let": {"c": "code.1"}, "$if": "exists(c)", "code": "${c}", "text": "${code.2}"})j");
+  CHECK(dir.map(R"({
+    "$let": {"code": "OBR-4"},
+    "order": {"$include": "coding.json"},
+    "results": [{"$for": "OBX[*]", "$let": {"code": "it.3"}, "$include": "coding.json"}],
+    "other": {"$let": {"code": "/OBR[2]-4"}, "$include": "coding.json"},
+    "none": {"$let": {"code": "PID-99"}, "$include": "coding.json"}
+  })") == R"({"order":{"code":"GLU","text":"Glucose"},)"
+          R"("results":[{"code":"GLU","text":"Glucose"},{"code":"HBA1C","text":"HbA1c"},{"code":"WBC","text":"WBC"}],)"
+          R"("other":{"code":"CBC","text":"Blood count"}})");
+}
+
+TEST_CASE("MAP-2 names reach nested included files through the files between", "[mapping][include]") {
+  MappingDir dir;
+  dir.write("outer.json", R"({"$let": {"mid": "'<' + tag"}, "inner": {"$include": "inner.json"}, "self": "${tag}"})");
+  dir.write("inner.json", R"({"v": "${mid + who}", "loop": [{"$for": "/PID-3[*]", "id": "${it.1}${tag}"}]})");
+  CHECK(dir.map(R"({"a": {"$let": {"tag": "'A'", "who": "PID-5.1"}, "$include": "outer.json"},
+                    "b": [{"$for": "OBR", "$let": {"tag": "OBR-2", "who": "OBR-4.1"}, "$include": "outer.json"}]})") ==
+        R"({"a":{"inner":{"v":"<ATran","loop":[{"id":"P001A"},{"id":"BH123A"}]},"self":"A"},)"
+        R"("b":[{"inner":{"v":"<ORD1GLU","loop":[{"id":"P001ORD1"},{"id":"BH123ORD1"}]},"self":"ORD1"},)"
+        R"({"inner":{"v":"<ORD2CBC","loop":[{"id":"P001ORD2"},{"id":"BH123ORD2"}]},"self":"ORD2"}]})");
+}
+
+TEST_CASE("MAP-2 a key written among an included object's members may include that file again",
+          "[mapping][include]") {
+  MappingDir dir;
+  dir.write("x.json", R"({"$let": {"v": "n"}, "first": "${v}", "second": "${v}"})");
+  CHECK(dir.map(R"({"$let": {"n": "'outer'"}, "o": {"$include": "x.json",
+                    "first": {"$let": {"n": "'inner'"}, "$include": "x.json"}}})") ==
+        R"({"o":{"first":{"first":"inner","second":"inner"},"second":"outer"}})");
+}
+
+TEST_CASE("MAP-9 a name an included file needs is missing where it is included", "[mapping][errors][include]") {
+  MappingDir dir;
+  dir.write("inc.json", R"({"a": "${who}", "b": "x ${upper(who)}"})");
+  // Reported once at each use inside the file, however many places lack it.
+  CHECK(dir.errors(R"({"ok": {"$let": {"who": "PID-5"}, "$include": "inc.json"},
+                      "bad": [{"x": {"$include": "inc.json"}}, {"$include": "inc.json"}]})") ==
+        Lines{dir.shown("inc.json") + ": $.a: unknown name 'who' (at column 3 of \"${who}\")",
+              dir.shown("inc.json") + ": $.b: unknown name 'who' (at column 11 of \"x ${upper(who)}\")"});
+  // Through a file in between.
+  dir.write("mid.json", R"({"m": {"$include": "inc.json"}})");
+  CHECK(dir.errors(R"({"y": {"$include": "mid.json"}})") ==
+        Lines{dir.shown("inc.json") + ": $.a: unknown name 'who' (at column 3 of \"${who}\")",
+              dir.shown("inc.json") + ": $.b: unknown name 'who' (at column 11 of \"x ${upper(who)}\")"});
+}
+
+TEST_CASE("MAP-10 explain names the included file and its JSON path from every place", "[mapping][include][explain]") {
+  MappingDir dir;
+  dir.write("inc/code.json", R"({"code": "${c.1}"})");
+  auto plan = dir.plan(R"({"a": {"$let": {"c": "OBR-4"}, "$include": "inc/code.json"},
+                           "b": [{"$for": "OBX[*]", "$let": {"c": "OBX-3"}, "$include": "inc/code.json"}]})");
+  auto msg = lienthong::testing::message(lienthong::testing::kOru);
+  RunOptions options;
+  options.explain = true;
+  auto out = lienthong::mapping::run(*plan, msg, options);
+  REQUIRE(out.ok());
+  const std::vector<ExplainRecord>& r = out->explain;
+  REQUIRE(r.size() == 4);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"$.a.code", "OBR-4.1"}, {"$.b[0].code", "OBX-3.1"}, {"$.b[1].code", "OBX[2]-3.1"}, {"$.b[2].code", "OBX[3]-3.1"}};
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    CHECK(r[i].output_path == expected[i].first);
+    CHECK(r[i].mapping_file == dir.shown("inc/code.json"));
+    CHECK(r[i].mapping_path == "$.code");
+    CHECK(r[i].expression == "${c.1}");
+    CHECK(r[i].inputs == std::vector<std::string>{expected[i].second});
+  }
+}
