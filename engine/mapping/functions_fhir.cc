@@ -92,7 +92,12 @@ Value fn_uuid(RunState& run, const Expr&, Args a) {
     if (i > 0) name.push_back('|');
     name += part;
   }
-  return Value::text(uuid5(name));
+  if (const TextTable::Entry* known = run.uuids().find(name)) return Value::text(std::string(known->value));
+  char id[kUuidTextSize];
+  uuid5(kLienthongNamespace, name, id);
+  const std::string_view kept = run.store(std::string_view(id, kUuidTextSize));
+  run.uuids().insert(run.store(name), kept);
+  return Value::text(std::string(kept));
 }
 
 const FunctionSpec kFhirFunctions[] = {

@@ -9,7 +9,7 @@ namespace lienthong::mapping {
 
 RunState::RunState(const hl7v2::Message& message, std::uint32_t slot_count, const TimeZone& zone,
                    JsonAllocator& allocator, bool explain)
-    : message_(message), zone_(zone), allocator_(allocator), explain_(explain) {
+    : message_(message), zone_(zone), allocator_(allocator), uuids_(allocator), explain_(explain) {
   ids_.resize(message.segment_count());
   for (std::size_t i = 0; i < ids_.size(); ++i) {
     std::string_view raw = message.segment(i).raw();

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 #include "engine/base/result.h"
 #include "engine/hl7v2/message.h"
 #include "engine/mapping/fhir_time.h"
+#include "engine/mapping/text_table.h"
 #include "engine/mapping/value.h"
 
 namespace lienthong::mapping {
@@ -89,6 +91,18 @@ class RunState {
   // Keeps a JSON value alive for the rest of the run (pool memory, never freed early).
   const rapidjson::Value* keep(rapidjson::Value&& v);
 
+  // A copy of `text` in the run's pool, alive for the run.
+  std::string_view store(std::string_view text) {
+    if (text.empty()) return {};
+    char* copy = static_cast<char*>(allocator_.Malloc(text.size()));
+    std::memcpy(copy, text.data(), text.size());
+    return std::string_view(copy, text.size());
+  }
+
+  // The ids uuid() has computed in this run, by name (MAP-8): a mapping asks
+  // for the same ids many times (a reference and the entry it points at).
+  TextTable& uuids() { return uuids_; }
+
  private:
   void note_slow(const Value& v);
 
@@ -99,6 +113,7 @@ class RunState {
   std::optional<Error> rejection_;
   std::vector<std::string> warnings_;
   std::vector<std::string> inputs_;
+  TextTable uuids_;
   bool explain_ = false;
   bool collecting_ = false;
 };

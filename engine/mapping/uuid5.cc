@@ -1,6 +1,6 @@
 #include "engine/mapping/uuid5.h"
 
-#include <cstddef>
+#include <cstring>
 
 namespace lienthong::mapping {
 
@@ -12,35 +12,100 @@ namespace {
 
 constexpr std::uint32_t rotl(std::uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
 
-// SHA-1 state over 64-byte blocks (FIPS 180-4 §6.1).
+std::uint32_t load_be32(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
+}
+
+// The four kinds of rounds (FIPS 180-4 §4.1.1, §4.2.1): choose, parity,
+// majority, parity; each written with the fewest operations.
+template <int Kind>
+std::uint32_t mix(std::uint32_t b, std::uint32_t c, std::uint32_t d) {
+  if constexpr (Kind == 0) return d ^ (b & (c ^ d));
+  if constexpr (Kind == 2) return (b & c) | (d & (b | c));
+  return b ^ c ^ d;
+}
+template <int Kind>
+constexpr std::uint32_t kRoundConstant = Kind == 0 ? 0x5a827999 : Kind == 1 ? 0x6ed9eba1 : Kind == 2 ? 0x8f1bbcdc : 0xca62c1d6;
+
+// Word t of the message schedule, in a ring of 16: W[t] for t < 16, else
+// rotl(W[t-3] ^ W[t-8] ^ W[t-14] ^ W[t-16], 1), written back in place.
+inline std::uint32_t word(std::uint32_t* w, int t) {
+  if (t < 16) return w[t];
+  w[t & 15] = rotl(w[(t + 13) & 15] ^ w[(t + 8) & 15] ^ w[(t + 2) & 15] ^ w[t & 15], 1);
+  return w[t & 15];
+}
+
+// One round; the caller rotates the roles of a..e instead of moving values.
+template <int Kind>
+inline void step(std::uint32_t a, std::uint32_t& b, std::uint32_t c, std::uint32_t d, std::uint32_t& e,
+                  std::uint32_t x) {
+  e += rotl(a, 5) + mix<Kind>(b, c, d) + kRoundConstant<Kind> + x;
+  b = rotl(b, 30);
+}
+
+// Twenty rounds of one kind, starting at round `first`.
+template <int Kind>
+inline void twenty(std::uint32_t& a, std::uint32_t& b, std::uint32_t& c, std::uint32_t& d, std::uint32_t& e,
+                   std::uint32_t* w) {
+  constexpr int first = Kind * 20;
+#pragma GCC unroll 4
+  for (int t = first; t < first + 20; t += 5) {
+    step<Kind>(a, b, c, d, e, word(w, t));
+    step<Kind>(e, a, b, c, d, word(w, t + 1));
+    step<Kind>(d, e, a, b, c, word(w, t + 2));
+    step<Kind>(c, d, e, a, b, word(w, t + 3));
+    step<Kind>(b, c, d, e, a, word(w, t + 4));
+  }
+}
+
+void compress(std::uint32_t* h, const std::uint8_t* block) {
+  std::uint32_t w[16];
+  for (int t = 0; t < 16; ++t) w[t] = load_be32(block + 4 * t);
+  std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+  twenty<0>(a, b, c, d, e, w);
+  twenty<1>(a, b, c, d, e, w);
+  twenty<2>(a, b, c, d, e, w);
+  twenty<3>(a, b, c, d, e, w);
+  h[0] += a;
+  h[1] += b;
+  h[2] += c;
+  h[3] += d;
+  h[4] += e;
+}
+
+// SHA-1 state (FIPS 180-4 §6.1): whole blocks are compressed where they lie;
+// only a partial block is copied.
 class Sha1 {
  public:
   void update(const std::uint8_t* data, std::size_t size) {
     total_bytes_ += size;
-    while (size > 0) {
-      std::size_t take = 64 - used_;
-      if (take > size) take = size;
-      for (std::size_t i = 0; i < take; ++i) block_[used_ + i] = data[i];
+    if (used_ > 0) {
+      const std::size_t take = size < 64 - used_ ? size : 64 - used_;
+      std::memcpy(block_ + used_, data, take);
       used_ += take;
       data += take;
       size -= take;
-      if (used_ == 64) {
-        compress();
-        used_ = 0;
-      }
+      if (used_ < 64) return;
+      compress(h_, block_);
+      used_ = 0;
     }
+    for (; size >= 64; data += 64, size -= 64) compress(h_, data);
+    if (size > 0) std::memcpy(block_, data, size);
+    used_ = size;
   }
 
   std::array<std::uint8_t, 20> finish() {
     const std::uint64_t bit_length = total_bytes_ * 8;
     // Padding: 0x80, zeros up to 56 mod 64, then the 64-bit big-endian length.
-    const std::uint8_t one = 0x80;
-    update(&one, 1);
-    const std::uint8_t zero = 0;
-    while (used_ != 56) update(&zero, 1);
-    std::uint8_t length[8];
-    for (int i = 0; i < 8; ++i) length[i] = static_cast<std::uint8_t>(bit_length >> (56 - 8 * i));
-    update(length, 8);
+    block_[used_++] = 0x80;
+    if (used_ > 56) {
+      std::memset(block_ + used_, 0, 64 - used_);
+      compress(h_, block_);
+      used_ = 0;
+    }
+    std::memset(block_ + used_, 0, 56 - used_);
+    for (int i = 0; i < 8; ++i) block_[56 + i] = static_cast<std::uint8_t>(bit_length >> (56 - 8 * i));
+    compress(h_, block_);
 
     std::array<std::uint8_t, 20> digest{};
     for (int i = 0; i < 5; ++i) {
@@ -52,44 +117,6 @@ class Sha1 {
   }
 
  private:
-  void compress() {
-    std::uint32_t w[80];
-    for (int t = 0; t < 16; ++t) {
-      w[t] = (std::uint32_t{block_[4 * t]} << 24) | (std::uint32_t{block_[4 * t + 1]} << 16) |
-             (std::uint32_t{block_[4 * t + 2]} << 8) | std::uint32_t{block_[4 * t + 3]};
-    }
-    for (int t = 16; t < 80; ++t) w[t] = rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
-
-    std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4];
-    for (int t = 0; t < 80; ++t) {
-      std::uint32_t f, k;
-      if (t < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5a827999;
-      } else if (t < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ed9eba1;
-      } else if (t < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8f1bbcdc;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xca62c1d6;
-      }
-      const std::uint32_t temp = rotl(a, 5) + f + e + k + w[t];
-      e = d;
-      d = c;
-      c = rotl(b, 30);
-      b = a;
-      a = temp;
-    }
-    h_[0] += a;
-    h_[1] += b;
-    h_[2] += c;
-    h_[3] += d;
-    h_[4] += e;
-  }
-
   std::uint32_t h_[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
   std::uint8_t block_[64] = {};
   std::size_t used_ = 0;
@@ -104,7 +131,7 @@ std::array<std::uint8_t, 20> sha1(std::string_view data) {
   return hash.finish();
 }
 
-std::string uuid5(const std::array<std::uint8_t, 16>& name_space, std::string_view name) {
+void uuid5(const std::array<std::uint8_t, 16>& name_space, std::string_view name, char* out) {
   Sha1 hash;
   hash.update(name_space.data(), name_space.size());
   hash.update(reinterpret_cast<const std::uint8_t*>(name.data()), name.size());
@@ -116,13 +143,16 @@ std::string uuid5(const std::array<std::uint8_t, 16>& name_space, std::string_vi
   bytes[8] = static_cast<std::uint8_t>((bytes[8] & 0x3f) | 0x80);  // variant 10xx
 
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(36);
   for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) text.push_back('-');
-    text.push_back(kHex[bytes[i] >> 4]);
-    text.push_back(kHex[bytes[i] & 0x0f]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) *out++ = '-';
+    *out++ = kHex[bytes[i] >> 4];
+    *out++ = kHex[bytes[i] & 0x0f];
   }
+}
+
+std::string uuid5(const std::array<std::uint8_t, 16>& name_space, std::string_view name) {
+  std::string text(kUuidTextSize, '\0');
+  uuid5(name_space, name, text.data());
   return text;
 }
 
