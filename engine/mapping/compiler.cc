@@ -163,7 +163,8 @@ NodePtr Compiler::compile_string(std::string_view text, const std::string& path,
   switch (form->kind) {
     case StringForm::Kind::kLiteral:
       node->kind = NodeKind::kLiteral;
-      node->literal = Value::text(std::move(form->literal));
+      node->literal_text = std::move(form->literal);
+      node->literal = Value::text(node->literal_text);
       write_literal(*node);
       break;
     case StringForm::Kind::kExpression:

@@ -16,13 +16,13 @@ using hl7v2::Path;
 // Where selected elements go: a list for paths with [*], else the one value
 // (so the common single-element path allocates nothing).
 struct Selection {
-  std::vector<Value>* many = nullptr;
+  ListBuilder* many = nullptr;
   Value single;
-  void push(Value v) {
+  void push(const Value& v) {
     if (many != nullptr) {
-      many->push_back(std::move(v));
+      many->push(v);
     } else {
-      single = std::move(v);
+      single = v;
     }
   }
 };
@@ -87,13 +87,12 @@ Value member(RunState& run, const Value& base, const Expr& e) {
       return Value::element(base.as_element().child(e.member_number));
     case ValueKind::kList: {
       // `.x` on a list reads it from every item (a list of elements, of codings).
-      std::vector<Value> items;
-      items.reserve(base.as_list().size());
+      ListBuilder items(run);
       for (const Value& item : base.as_list()) {
-        Value v = member(run, item, e);
-        if (!is_empty(v)) items.push_back(std::move(v));
+        const Value v = member(run, item, e);
+        if (!is_empty(v)) items.push(v);
       }
-      return Value::list(std::move(items));
+      return items.finish();
     }
     case ValueKind::kJson: {
       const rapidjson::Value& j = base.as_json();
@@ -150,10 +149,10 @@ Value add(RunState& run, const Value& a, const Value& b) {
   }
   if (is_empty(a)) return b;
   if (is_empty(b)) return a;
-  std::string left = run.text(a);
   std::string scratch;
-  left += run.text(b, scratch);
-  return Value::text(std::move(left));
+  std::string joined(run.text(a, scratch));
+  joined += run.text(b, scratch);
+  return run.text_value(joined);
 }
 
 Value subtract(RunState& run, const Value& a, const Value& b) {
@@ -179,22 +178,27 @@ Value call(const Expr& e, RunState& run) {
 
 }  // namespace
 
-Value select_path(const RunState& run, const Path& path, std::size_t begin, std::size_t end) {
+Value select_path(RunState& run, const Path& path, std::size_t begin, std::size_t end) {
   const std::uint32_t id = pack_segment_id(path.segment);
-  const bool many = path.segment_occurrence == Path::kAll || path.repetition == Path::kAll;
-  std::vector<Value> found;
+  auto scan = [&](Selection& out) {
+    std::size_t seen = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (run.segment_id(i) != id) continue;
+      ++seen;
+      if (path.segment_occurrence != Path::kAll && path.segment_occurrence != seen) continue;
+      select_in_segment(run, i, path, out);
+      if (path.segment_occurrence != Path::kAll) break;
+    }
+  };
   Selection out;
-  if (many) out.many = &found;
-  std::size_t seen = 0;
-  for (std::size_t i = begin; i < end; ++i) {
-    if (run.segment_id(i) != id) continue;
-    ++seen;
-    if (path.segment_occurrence != Path::kAll && path.segment_occurrence != seen) continue;
-    select_in_segment(run, i, path, out);
-    if (path.segment_occurrence != Path::kAll) break;
+  if (path.segment_occurrence != Path::kAll && path.repetition != Path::kAll) {
+    scan(out);
+    return out.single;
   }
-  if (many) return Value::list(std::move(found));
-  return std::move(out.single);
+  ListBuilder found(run);  // in the run's pool
+  out.many = &found;
+  scan(out);
+  return found.finish();
 }
 
 int compare_values(RunState& run, const Value& a, const Value& b) {
@@ -297,10 +301,9 @@ Value evaluate(const Expr& e, RunState& run) {
     case ExprKind::kCall:
       return call(e, run);
     case ExprKind::kList: {
-      std::vector<Value> items;
-      items.reserve(e.operands.size());
-      for (const auto& operand : e.operands) items.push_back(evaluate(*operand, run));
-      return Value::list(std::move(items));
+      Value* items = run.values(e.operands.size());
+      for (std::size_t i = 0; i < e.operands.size(); ++i) items[i] = evaluate(*e.operands[i], run);
+      return Value::list(std::span<const Value>(items, e.operands.size()));
     }
   }
   return Value();

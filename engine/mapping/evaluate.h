@@ -29,8 +29,8 @@ inline const Value& evaluate_ref(const Expr& expr, RunState& run, Value& holder)
 }
 
 // The elements `path` selects in segments [begin, end), in message order, as
-// one element (or empty) for a path without [*], else a list.
-Value select_path(const RunState& run, const hl7v2::Path& path, std::size_t begin, std::size_t end);
+// one element (or empty) for a path without [*], else a list (in the run's pool).
+Value select_path(RunState& run, const hl7v2::Path& path, std::size_t begin, std::size_t end);
 
 // MAP-3.4: compares numbers when one side is a number and the other reads as one, else text.
 int compare_values(RunState& run, const Value& a, const Value& b);

@@ -49,6 +49,7 @@ struct Expr {
   std::uint32_t column = 0;  // 1-based position in the source string, for errors
 
   Value literal;
+  std::string literal_text;  // the text `literal` views, for a string literal
 
   hl7v2::Path path;
   bool absolute = false;

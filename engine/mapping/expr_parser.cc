@@ -223,8 +223,12 @@ class Parser {
           advance();
           return path(p, true, t.offset);
         }
-      case TokenKind::kString:
-        return literal(Value::text(t.text), t.offset);
+      case TokenKind::kString: {
+        ExprPtr e = literal(Value(), t.offset);
+        e->literal_text = t.text;
+        e->literal = Value::text(e->literal_text);
+        return e;
+      }
       case TokenKind::kNumber: {
         Value::Number n;
         if (!number_of(Value::text(t.text), n)) return fail(t.offset, "expected a number");

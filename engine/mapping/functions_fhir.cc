@@ -30,11 +30,16 @@ std::optional<std::string> bind_table(Expr& call, ExprScope& scope) {
 // MAP-6: the table's entry for code (its own default included), the
 // argument's default, else the code unchanged.
 Value fn_lookup(RunState& run, const Expr& call, Args a) {
-  std::string code = run.text((*a[1]));
+  std::string scratch;
+  const std::string_view code = run.text(*a[1], scratch);
   if (code.empty()) return Value();
+  // Table entries live in the plan: the value is a view of them.
   if (const CodeEntry* entry = call.table->find(code)) return Value::text(entry->code);
-  if (a.size() > 2 && !is_empty((*a[2]))) return Value::text(run.text((*a[2])));
-  return Value::text(std::move(code));
+  if (a.size() > 2 && !is_empty(*a[2])) {
+    std::string default_scratch;
+    return run.kept_text(run.text(*a[2], default_scratch), default_scratch);
+  }
+  return run.kept_text(code, scratch);
 }
 
 void add_text(rapidjson::Value& object, const char* key, std::string_view text, JsonAllocator& alloc) {
@@ -47,9 +52,10 @@ void add_text(rapidjson::Value& object, const char* key, std::string_view text, 
 // A FHIR Coding. Unknown codes keep the source system (MAP-6.3) so nothing is
 // dropped and the receiver can still tell where the code came from.
 Value fn_coding(RunState& run, const Expr& call, Args a) {
-  const std::string code = run.text((*a[1]));
+  std::string scratch, display_scratch;
+  const std::string_view code = run.text(*a[1], scratch);
   if (code.empty()) return Value();
-  const std::string display = a.size() > 2 ? run.text((*a[2])) : std::string();
+  const std::string_view display = a.size() > 2 ? run.text(*a[2], display_scratch) : std::string_view();
   const CodeTable& table = *call.table;
   JsonAllocator& alloc = run.allocator();
   rapidjson::Value coding(rapidjson::kObjectType);
@@ -75,7 +81,7 @@ Value fhir_time(RunState& run, const Value& ts, FhirTimeType type) {
     run.warn(element_of(ts), converted.error().message);
     return Value();
   }
-  return Value::text(std::move(converted).value());
+  return run.text_value(*converted);
 }
 
 Value fn_date(RunState& run, const Expr&, Args a) { return fhir_time(run, (*a[0]), FhirTimeType::kDate); }
@@ -85,19 +91,20 @@ Value fn_instant(RunState& run, const Expr&, Args a) { return fhir_time(run, (*a
 // MAP-8. Every part must be present: an id made from a partial identifier
 // ("Patient|") would be shared by unrelated records.
 Value fn_uuid(RunState& run, const Expr&, Args a) {
-  std::string name, scratch;
+  std::string scratch;
+  std::string& name = run.text_buffer();
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const std::string_view part = run.text((*a[i]), scratch);
+    const std::string_view part = run.text(*a[i], scratch);
     if (part.empty()) return Value();
     if (i > 0) name.push_back('|');
     name += part;
   }
-  if (const TextTable::Entry* known = run.uuids().find(name)) return Value::text(std::string(known->value));
+  if (const TextTable::Entry* known = run.uuids().find(name)) return Value::text(known->value);
   char id[kUuidTextSize];
   uuid5(kLienthongNamespace, name, id);
   const std::string_view kept = run.store(std::string_view(id, kUuidTextSize));
   run.uuids().insert(run.store(name), kept);
-  return Value::text(std::string(kept));
+  return Value::text(kept);
 }
 
 const FunctionSpec kFhirFunctions[] = {

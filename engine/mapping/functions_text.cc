@@ -12,38 +12,39 @@ namespace {
 
 using Args = FunctionArgs;
 
-// The items of a list value; any other non-empty value is a list of itself.
-std::vector<const Value*> items_of(const Value& v, std::vector<Value>& json_items) {
-  std::vector<const Value*> out;
+// Calls `f` with each item of a list value; any other non-empty value is a list of itself.
+template <class F>
+void each_item(const Value& v, F&& f) {
   if (v.kind() == ValueKind::kList) {
-    for (const Value& item : v.as_list()) out.push_back(&item);
+    for (const Value& item : v.as_list()) f(item);
   } else if (v.kind() == ValueKind::kJson && v.as_json().IsArray()) {
-    json_items.reserve(v.as_json().Size());
-    for (const rapidjson::Value& item : v.as_json().GetArray()) json_items.push_back(Value::json(&item));
-    for (const Value& item : json_items) out.push_back(&item);
+    for (const rapidjson::Value& item : v.as_json().GetArray()) f(Value::json(&item));
   } else if (!is_empty(v)) {
-    out.push_back(&v);
+    f(v);
   }
-  return out;
 }
 
-Value text_or_empty(std::string s) { return s.empty() ? Value() : Value::text(std::move(s)); }
+// A text made here: into the run's pool, or empty.
+Value made_text(RunState& run, std::string_view t) { return t.empty() ? Value() : run.text_value(t); }
 
-Value fn_text(RunState& run, const Expr&, Args a) { return text_or_empty(run.text((*a[0]))); }
+Value fn_text(RunState& run, const Expr&, Args a) {
+  std::string scratch;
+  return run.kept_text(run.text(*a[0], scratch), scratch);
+}
 
 Value fn_upper(RunState& run, const Expr&, Args a) {
   std::string scratch;
-  return text_or_empty(to_upper(run.text((*a[0]), scratch)));
+  return made_text(run, to_upper(run.text(*a[0], scratch)));
 }
 
 Value fn_lower(RunState& run, const Expr&, Args a) {
   std::string scratch;
-  return text_or_empty(to_lower(run.text((*a[0]), scratch)));
+  return made_text(run, to_lower(run.text(*a[0], scratch)));
 }
 
 Value fn_trim(RunState& run, const Expr&, Args a) {
   std::string scratch;
-  return text_or_empty(std::string(trim_spaces(run.text((*a[0]), scratch))));
+  return run.kept_text(trim_spaces(run.text(*a[0], scratch)), scratch);
 }
 
 // A position or length argument: a whole number >= `min`.
@@ -56,59 +57,63 @@ bool whole_number(const Value& v, double min, std::size_t& out) {
 
 Value fn_substr(RunState& run, const Expr&, Args a) {
   std::size_t start = 0, length = std::string_view::npos;
-  if (!whole_number((*a[1]), 1, start)) return Value();
-  if (a.size() > 2 && !whole_number((*a[2]), 0, length)) return Value();
+  if (!whole_number(*a[1], 1, start)) return Value();
+  if (a.size() > 2 && !whole_number(*a[2], 0, length)) return Value();
   std::string scratch;
-  return text_or_empty(std::string(substr_chars(run.text((*a[0]), scratch), start, length)));
+  return run.kept_text(substr_chars(run.text(*a[0], scratch), start, length), scratch);
 }
 
 Value fn_replace(RunState& run, const Expr&, Args a) {
-  std::string s = run.text((*a[0]));
-  const std::string from = run.text((*a[1]));
-  const std::string to = run.text((*a[2]));
-  if (s.empty() || from.empty()) return text_or_empty(std::move(s));
-  std::string out;
+  std::string s_scratch, from_scratch, to_scratch;
+  const std::string_view s = run.text(*a[0], s_scratch);
+  const std::string_view from = run.text(*a[1], from_scratch);
+  const std::string_view to = run.text(*a[2], to_scratch);
+  if (s.empty() || from.empty()) return run.kept_text(s, s_scratch);
+  std::string& out = run.text_buffer();
   std::size_t pos = 0;
-  for (std::size_t hit; (hit = s.find(from, pos)) != std::string::npos; pos = hit + from.size()) {
+  for (std::size_t hit; (hit = s.find(from, pos)) != std::string_view::npos; pos = hit + from.size()) {
     out.append(s, pos, hit - pos);
     out += to;
   }
   out.append(s, pos);
-  return text_or_empty(std::move(out));
+  return made_text(run, out);
 }
 
 Value fn_split(RunState& run, const Expr&, Args a) {
-  const std::string s = run.text((*a[0]));
-  const std::string sep = run.text((*a[1]));
-  if (s.empty()) return Value();
-  std::vector<Value> parts;
+  std::string scratch, sep_scratch;
+  // The parts are views of the text, which is kept for the run.
+  const Value whole = run.kept_text(run.text(*a[0], scratch), scratch);
+  if (is_empty(whole)) return Value();
+  const std::string_view s = whole.as_text();
+  const std::string_view sep = run.text(*a[1], sep_scratch);
+  ListBuilder parts(run);
   if (sep.empty()) {
-    parts.push_back(Value::text(s));
-    return Value::list(std::move(parts));
+    parts.push(whole);
+    return parts.finish();
   }
   std::size_t pos = 0;
   for (;;) {
     const std::size_t hit = s.find(sep, pos);
-    parts.push_back(Value::text(s.substr(pos, hit == std::string::npos ? std::string::npos : hit - pos)));
-    if (hit == std::string::npos) break;
+    parts.push(Value::text(s.substr(pos, hit == std::string_view::npos ? std::string_view::npos : hit - pos)));
+    if (hit == std::string_view::npos) break;
     pos = hit + sep.size();
   }
-  return Value::list(std::move(parts));
+  return parts.finish();
 }
 
 Value fn_join(RunState& run, const Expr&, Args a) {
-  const std::string sep = run.text((*a[1]));
-  std::vector<Value> json_items;
-  std::string out, scratch;
+  std::string sep_scratch, scratch;
+  const std::string_view sep = run.text(*a[1], sep_scratch);
+  std::string& out = run.text_buffer();
   bool first = true;
-  for (const Value* item : items_of((*a[0]), json_items)) {
-    std::string_view t = run.text(*item, scratch);
-    if (t.empty()) continue;
+  each_item(*a[0], [&](const Value& item) {
+    const std::string_view t = run.text(item, scratch);
+    if (t.empty()) return;
     if (!first) out += sep;
     out += t;
     first = false;
-  }
-  return text_or_empty(std::move(out));
+  });
+  return made_text(run, out);
 }
 
 Value fn_number(RunState& run, const Expr&, Args a) {
@@ -134,11 +139,10 @@ Value fn_exists(RunState& run, const Expr&, Args a) {
 // Counts non-empty items; the one function that gives 0 rather than empty.
 Value fn_count(RunState& run, const Expr&, Args a) {
   run.note((*a[0]));
-  std::vector<Value> json_items;
   std::int64_t n = 0;
-  for (const Value* item : items_of((*a[0]), json_items)) {
-    if (!is_empty(*item)) ++n;
-  }
+  each_item(*a[0], [&](const Value& item) {
+    if (!is_empty(item)) ++n;
+  });
   return Value::integer(n);
 }
 
@@ -161,9 +165,10 @@ Value fn_last(RunState&, const Expr&, Args a) {
 }
 
 Value fn_concat(RunState& run, const Expr&, Args a) {
-  std::string out, scratch;
+  std::string scratch;
+  std::string& out = run.text_buffer();
   for (const Value* v : a) out += run.text(*v, scratch);
-  return text_or_empty(std::move(out));
+  return made_text(run, out);
 }
 
 Value fn_required(RunState& run, const Expr&, Args a) {

@@ -270,7 +270,7 @@ Value Interpreter::binding(const Node& node) {
       return evaluate(*node.expr, run_);
     case NodeKind::kTemplate:
       run_.where = &node.source;
-      return template_text(node) ? Value::text(text_) : Value();
+      return template_text(node) ? run_.text_value(text_) : Value();
     default: {
       Json built;
       if (!build(node, built)) return Value();

@@ -77,6 +77,7 @@ struct Node {
   SourceRef source;
 
   Value literal;
+  std::string literal_text;  // the text `literal` views, for a string literal
   std::string literal_json;  // the literal as written out; empty when it is pruned (null, "")
   std::unique_ptr<Expr> expr;
   std::vector<TemplatePiece> pieces;

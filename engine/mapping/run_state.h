@@ -7,9 +7,11 @@
 // Thread-safety: one RunState per run, used by one thread.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,10 +58,6 @@ class RunState {
     note(v);
     return text_of(v, scratch);
   }
-  std::string text(const Value& v) {
-    note(v);
-    return text_of(v);
-  }
   // Records the input elements of `v` for the current explain record.
   void note(const Value& v) {
     if (collecting_) note_slow(v);
@@ -98,6 +96,24 @@ class RunState {
     std::memcpy(copy, text.data(), text.size());
     return std::string_view(copy, text.size());
   }
+  // A text value of `text`, copied into the pool.
+  Value text_value(std::string_view text) { return Value::text(store(text)); }
+  // A text value of `text` as text_of() gave it: copied only when it is in
+  // `scratch` (anything else it points at lives for the run), empty when empty.
+  Value kept_text(std::string_view text, const std::string& scratch) {
+    if (text.empty()) return Value();
+    const std::less<const char*> before;  // a total order, even between unrelated buffers
+    const bool in_scratch = !before(text.data(), scratch.data()) && before(text.data(), scratch.data() + scratch.size());
+    return Value::text(in_scratch ? store(text) : text);
+  }
+  // A buffer to build a text in (concat, join, uuid names), emptied: valid
+  // until the next call, so nothing that evaluates may run while it is used.
+  std::string& text_buffer() {
+    text_buffer_.clear();
+    return text_buffer_;
+  }
+  // Memory for `n` values, alive for the run.
+  Value* values(std::size_t n) { return static_cast<Value*>(allocator_.Malloc(n * sizeof(Value))); }
 
   // The ids uuid() has computed in this run, by name (MAP-8): a mapping asks
   // for the same ids many times (a reference and the entry it points at).
@@ -114,8 +130,48 @@ class RunState {
   std::vector<std::string> warnings_;
   std::vector<std::string> inputs_;
   TextTable uuids_;
+  std::string text_buffer_;
   bool explain_ = false;
   bool collecting_ = false;
+};
+
+// Collects the items of a list value: the first few on the stack, then in
+// the run's pool; finish() makes the value (one pool allocation).
+class ListBuilder {
+ public:
+  explicit ListBuilder(RunState& run) : run_(run), items_(inline_) {}
+  ListBuilder(const ListBuilder&) = delete;
+  ListBuilder& operator=(const ListBuilder&) = delete;
+
+  void push(const Value& v) {
+    if (size_ == capacity_) grow();
+    items_[size_++] = v;
+  }
+  std::size_t size() const { return size_; }
+  Value finish() {
+    if (items_ == inline_ && size_ > 0) {
+      Value* kept = run_.values(size_);
+      std::copy(inline_, inline_ + size_, kept);
+      items_ = kept;
+    }
+    return Value::list(std::span<const Value>(items_, size_));
+  }
+
+ private:
+  void grow() {
+    const std::size_t capacity = capacity_ * 2;
+    Value* bigger = run_.values(capacity);
+    std::copy(items_, items_ + size_, bigger);
+    items_ = bigger;
+    capacity_ = capacity;
+  }
+
+  static constexpr std::size_t kInline = 8;
+  RunState& run_;
+  Value inline_[kInline];
+  Value* items_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = kInline;
 };
 
 }  // namespace lienthong::mapping

@@ -7,17 +7,23 @@
 // MAP-3.6: the first leaf of a composite value, unescaped and decoded; the HL7
 // explicit null "" is empty.
 //
-// Thread-safety: a Value is a plain value. Element references and JSON
-// references point into the message and the run's output document: they are
-// valid while those live (one run).
+// A Value owns nothing and is trivially copyable (bindings, loop items and
+// function arguments are copied freely): a text is a view and a list a view
+// of Values, into memory that outlives the Value — the plan (literals, code
+// table entries), the message (element text needing no decoding) or the
+// run's pool (everything computed; RunState::text_value / ListBuilder).
+//
+// Thread-safety: a Value is a plain value. Its views are valid while what
+// they point into lives: the plan, the message, the run.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
-#include <vector>
 
 #include <rapidjson/fwd.h>
 
@@ -56,9 +62,13 @@ class Value {
   static Value boolean(bool b) { return Value(Payload(std::in_place_index<1>, b)); }
   static Value number(double v, bool integer) { return Value(Payload(std::in_place_index<2>, Number{v, integer})); }
   static Value integer(std::int64_t v) { return number(static_cast<double>(v), true); }
-  static Value text(std::string s) { return Value(Payload(std::in_place_index<3>, std::move(s))); }
+  // `s` must outlive the value (see above).
+  static Value text(std::string_view s) { return Value(Payload(std::in_place_index<3>, s)); }
   static Value element(const ElementRef& e) { return Value(Payload(std::in_place_index<4>, e)); }
-  static Value list(std::vector<Value> items) { return Value(Payload(std::in_place_index<5>, List{std::move(items)})); }
+  // `items` must outlive the value (see above).
+  static Value list(std::span<const Value> items) {
+    return Value(Payload(std::in_place_index<5>, List{items.data(), items.size()}));
+  }
   // A JSON value owned by the run's output document.
   static Value json(const rapidjson::Value* v) { return Value(Payload(std::in_place_index<6>, v)); }
 
@@ -67,20 +77,25 @@ class Value {
 
   bool as_bool() const { return std::get<1>(payload_); }
   const Number& as_number() const { return std::get<2>(payload_); }
-  const std::string& as_text() const { return std::get<3>(payload_); }
+  std::string_view as_text() const { return std::get<3>(payload_); }
   const ElementRef& as_element() const { return std::get<4>(payload_); }
-  const std::vector<Value>& as_list() const { return std::get<5>(payload_).items; }
-  std::vector<Value>& as_list() { return std::get<5>(payload_).items; }
+  std::span<const Value> as_list() const {
+    const List& l = std::get<5>(payload_);
+    return std::span<const Value>(l.items, l.size);
+  }
   const rapidjson::Value& as_json() const { return *std::get<6>(payload_); }
 
  private:
   struct List {
-    std::vector<Value> items;
+    const Value* items;
+    std::size_t size;
   };
-  using Payload = std::variant<std::monostate, bool, Number, std::string, ElementRef, List, const rapidjson::Value*>;
-  explicit Value(Payload p) : payload_(std::move(p)) {}
+  using Payload = std::variant<std::monostate, bool, Number, std::string_view, ElementRef, List, const rapidjson::Value*>;
+  explicit Value(Payload p) : payload_(p) {}
   Payload payload_;
 };
+
+static_assert(std::is_trivially_copyable_v<Value>, "Values are copied freely: they must own nothing");
 
 // MAP-1.6 / MAP-3.5: null, "", an absent or null ("") element, a list whose
 // items are all empty, an empty JSON object/array/string.
