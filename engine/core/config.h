@@ -24,7 +24,7 @@ struct StoreSettings {
   std::string synchronous = "full";       // "full" | "normal"
   std::chrono::microseconds duplicate_window = std::chrono::hours(24);  // 0: no duplicate detection
   std::size_t batch_max = 256;
-  std::chrono::microseconds batch_delay = std::chrono::milliseconds(1);
+  std::chrono::microseconds batch_delay{0};  // 0: commit what is queued, no waiting
 };
 
 struct ListenerSettings {

@@ -16,7 +16,9 @@ std::vector<PendingAppend> AppendQueue::take_batch(std::size_t max,
                                                    std::chrono::microseconds delay) {
   std::unique_lock lock(mu_);
   cv_.wait(lock, [&] { return !items_.empty() || closed_; });
-  if (items_.size() < max && !closed_ && delay.count() > 0) {
+  // A zero delay never reaches wait_for: a timed wait of 0 would still read the
+  // clock and may enter the kernel, on every batch, for nothing.
+  if (delay.count() > 0 && items_.size() < max && !closed_) {
     // Only the writer waits here, so a wake-up per push is cheap enough.
     cv_.wait_for(lock, delay, [&] { return items_.size() >= max || closed_; });
   }

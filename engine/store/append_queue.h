@@ -1,9 +1,11 @@
 // The hand-over between append() callers and the writer thread: a FIFO of
 // pending appends that the writer takes in batches.
 //
-// A batch closes when it holds `max` records, or `delay` after the writer saw its
-// first record, or when the queue is closed (close() lets the writer drain what
-// is left). Thread-safety: every method may be called from any thread.
+// With `delay` 0 (the default) a batch is everything queued when the writer asks,
+// up to `max`: group commit without a timer, since whatever arrives while one
+// batch commits (its fsync) is queued for the next. With `delay` > 0 a batch of
+// fewer than `max` waits up to `delay` for more. close() lets the writer drain
+// what is left. Thread-safety: every method may be called from any thread.
 #pragma once
 
 #include <chrono>

@@ -34,7 +34,7 @@ struct SqliteStoreOptions {
   Synchronous synchronous = Synchronous::kFull;
   std::int64_t duplicate_window_seconds = 24 * 3600;  // 0 = no duplicate detection
   std::size_t batch_max = 256;               // records per commit at most
-  std::int64_t batch_delay_us = 1000;        // how long a batch waits to fill
+  std::int64_t batch_delay_us = 0;           // how long a batch waits to fill; 0 = not at all
   int busy_timeout_ms = 5000;                // waiting for another process's lock
   std::string vfs;                           // SQLite VFS name; empty = default (tests)
 };

@@ -1,0 +1,64 @@
+// The hand-over to the writer (docs/specs/store.md STORE-2.1): with no delay a
+// batch is what is queued at that moment; a delay waits for more.
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "engine/store/append_queue.h"
+#include "tests/store/store_test_util.h"
+
+using namespace lienthong;
+using namespace lienthong::store;
+using lienthong::testing::make_record;
+using namespace std::chrono_literals;
+
+namespace {
+void push(AppendQueue& q, const std::string& id) {
+  PendingAppend p{make_record(id), [](Result<Appended>) {}};
+  REQUIRE(q.push(p));
+}
+}  // namespace
+
+TEST_CASE("delay 0: a batch is what is queued now, never waiting for batch_max (STORE-2.1)",
+          "[store]") {
+  AppendQueue q;
+  push(q, "A");
+  auto one = q.take_batch(256, 0us);
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].record.control_id == "A");
+
+  for (const char* id : {"B", "C", "D"}) push(q, id);
+  auto three = q.take_batch(256, 0us);
+  REQUIRE(three.size() == 3);
+  CHECK(three[0].record.control_id == "B");
+  CHECK(three[2].record.control_id == "D");
+
+  for (const char* id : {"E", "F", "G"}) push(q, id);
+  auto capped = q.take_batch(2, 0us);
+  REQUIRE(capped.size() == 2);
+  CHECK(capped[1].record.control_id == "F");
+  auto rest = q.take_batch(2, 0us);
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0].record.control_id == "G");
+}
+
+TEST_CASE("a delay waits for more records; closing wakes the writer and drains (STORE-2.1)",
+          "[store]") {
+  AppendQueue q;
+  push(q, "A");
+  std::thread late([&] {
+    std::this_thread::sleep_for(20ms);
+    push(q, "B");
+  });
+  // Closed by the second record (max 2), long before the 60 s delay.
+  auto batch = q.take_batch(2, 60s);
+  late.join();
+  REQUIRE(batch.size() == 2);
+
+  push(q, "C");
+  q.close();
+  auto drained = q.take_batch(256, 60s);
+  REQUIRE(drained.size() == 1);
+  CHECK(q.take_batch(256, 0us).empty());
+  PendingAppend after{make_record("D"), [](Result<Appended>) {}};
+  CHECK_FALSE(q.push(after));
+}
