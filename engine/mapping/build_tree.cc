@@ -132,7 +132,7 @@ bool Interpreter::build_object(const Node& node, Json& out) {
 
 bool Interpreter::build_array(const Node& node, Json& out) {
   unique_ = nullptr;
-  UniqueKeys keys;
+  UniqueKeys keys(run_.allocator());
   out.SetArray();
   auto element = [&](const Node& item, bool iteration) {
     Json child;

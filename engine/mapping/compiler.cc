@@ -174,6 +174,13 @@ NodePtr Compiler::compile_string(std::string_view text, const std::string& path,
     case StringForm::Kind::kTemplate:
       node->kind = NodeKind::kTemplate;
       node->pieces = std::move(form->pieces);
+      // The literal pieces are escaped once, here.
+      for (TemplatePiece& piece : node->pieces) {
+        if (piece.expr) continue;
+        JsonBuffer escaped;
+        append_json_escaped(escaped, piece.text);
+        piece.json = escaped.str();
+      }
       break;
   }
   return node;

@@ -32,8 +32,8 @@ struct Selection {
 // repetition. Positions past the end read as empty elements, which is what an
 // absent position means to a mapping, so nothing is counted first (each count
 // would be one more scan of the segment).
-void select_in_segment(const RunState& run, std::size_t index, const Path& path, Selection& out) {
-  const hl7v2::Segment seg = run.message().segment(index);
+void select_in_segment(RunState& run, std::size_t index, const Path& path, Selection& out) {
+  const hl7v2::Segment seg = run.segment(index);
   ElementRef ref;
   ref.segment = static_cast<std::uint32_t>(index);
   if (path.field == 0) {
@@ -41,7 +41,7 @@ void select_in_segment(const RunState& run, std::size_t index, const Path& path,
     out.push(Value::element(ref));
     return;
   }
-  const Element field = seg.field(path.field);
+  const Element field = run.field(index, path.field);
   ref.field = static_cast<std::uint16_t>(path.field);
   if (field.level() == Level::kOpaque) {  // MSH-1, MSH-2
     if (path.repetition == 1 || path.repetition == Path::kAll) {
@@ -82,9 +82,17 @@ void select_in_segment(const RunState& run, std::size_t index, const Path& path,
 
 Value member(RunState& run, const Value& base, const Expr& e) {
   switch (base.kind()) {
-    case ValueKind::kElement:
+    case ValueKind::kElement: {
       if (e.member_number == 0) return Value();
-      return Value::element(base.as_element().child(e.member_number));
+      const ElementRef& b = base.as_element();
+      if (!b.is_segment()) return Value::element(b.child(e.member_number));
+      // A segment's field, through the run's index of the segment.
+      ElementRef field = b;
+      field.element = run.field(b.segment, e.member_number);
+      field.field = static_cast<std::uint16_t>(e.member_number);
+      field.repetition = 0;
+      return Value::element(field);
+    }
     case ValueKind::kList: {
       // `.x` on a list reads it from every item (a list of elements, of codings).
       ListBuilder items(run);
@@ -167,10 +175,10 @@ Value call(const Expr& e, RunState& run) {
   const std::size_t n = e.operands.size();
   // Most calls have a few arguments: their values live on the stack.
   constexpr std::size_t kInline = 4;
-  Value inline_holders[kInline];
-  std::vector<Value> more;
-  if (n > kInline) more.resize(n);
-  Value* holders = n > kInline ? more.data() : inline_holders;
+  // Holders are written before they are read (evaluate_ref), so they start
+  // uninitialised: Values are trivial.
+  alignas(Value) unsigned char inline_holders[kInline * sizeof(Value)];
+  Value* holders = n > kInline ? run.values(n) : reinterpret_cast<Value*>(inline_holders);
   const Value* args[FunctionSpec::kVariadic];
   for (std::size_t i = 0; i < n; ++i) args[i] = &evaluate_ref(*e.operands[i], run, holders[i]);
   return e.function->impl(run, e, FunctionArgs(args, n));

@@ -71,6 +71,7 @@ struct Expr {
 struct TemplatePiece {
   std::string text;            // when expr is null
   std::unique_ptr<Expr> expr;
+  std::string json;            // `text` escaped for a JSON string (set by the compiler)
 };
 
 // A JSON string of the skeleton, classified by MAP-1.1..1.4.

@@ -360,9 +360,9 @@ Result<StringForm, ExprError> parse_string(std::string_view source, ExprScope& s
       p.unexpected(p.current().kind == TokenKind::kEnd ? "'}' to close '${'" : "an operator or '}'");
     }
     if (p.failed()) return p.take_error();
-    if (!text.empty()) form.pieces.push_back(TemplatePiece{std::move(text), nullptr});
+    if (!text.empty()) form.pieces.push_back(TemplatePiece{std::move(text), nullptr, {}});
     text.clear();
-    form.pieces.push_back(TemplatePiece{{}, std::move(e)});
+    form.pieces.push_back(TemplatePiece{{}, std::move(e), {}});
     expressions = true;
     i = p.current().offset + 1;
   }
@@ -371,7 +371,7 @@ Result<StringForm, ExprError> parse_string(std::string_view source, ExprScope& s
     form.literal = std::move(text);
     return form;
   }
-  if (!text.empty()) form.pieces.push_back(TemplatePiece{std::move(text), nullptr});
+  if (!text.empty()) form.pieces.push_back(TemplatePiece{std::move(text), nullptr, {}});
   if (form.pieces.size() == 1) {
     form.kind = StringForm::Kind::kExpression;
     form.expr = std::move(form.pieces.front().expr);

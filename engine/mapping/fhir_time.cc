@@ -87,58 +87,65 @@ Result<Hl7Time> parse_hl7(std::string_view s) {
   return t;
 }
 
-void append2(std::string& out, int v) {
-  out += static_cast<char>('0' + v / 10);
-  out += static_cast<char>('0' + v % 10);
+// The text being written, in the caller's buffer (at most kFhirTimeMaxSize characters).
+struct Out {
+  char* p;
+  void put(char c) { *p++ = c; }
+  void add(std::string_view s) {
+    for (char c : s) *p++ = c;
+  }
+};
+
+void append2(Out& out, int v) {
+  out.put(static_cast<char>('0' + v / 10));
+  out.put(static_cast<char>('0' + v % 10));
 }
 
-void append_date(std::string& out, const Hl7Time& t, int digits) {
+void append_date(Out& out, const Hl7Time& t, int digits) {
   append2(out, t.year / 100);
   append2(out, t.year % 100);
   if (digits >= 6) {
-    out += '-';
+    out.put('-');
     append2(out, t.month);
   }
   if (digits >= 8) {
-    out += '-';
+    out.put('-');
     append2(out, t.day);
   }
 }
 
-void append_time_and_offset(std::string& out, const Hl7Time& t, const TimeZone& zone) {
-  out += 'T';
+void append_time_and_offset(Out& out, const Hl7Time& t, const TimeZone& zone) {
+  out.put('T');
   append2(out, t.hour);
-  out += ':';
+  out.put(':');
   append2(out, t.minute);
-  out += ':';
+  out.put(':');
   append2(out, t.second);
   if (!t.fraction.empty()) {
-    out += '.';
-    out += t.fraction;
+    out.put('.');
+    out.add(t.fraction);
   }
   if (t.has_offset) {
-    out += t.offset.substr(0, 3);
-    out += ':';
-    out += t.offset.substr(3, 2);
+    out.add(t.offset.substr(0, 3));
+    out.put(':');
+    out.add(t.offset.substr(3, 2));
     return;
   }
   const int offset = zone.offset_for_local(t.year, t.month, t.day, t.hour, t.minute, t.second);
   const int magnitude = offset < 0 ? -offset : offset;
-  out += offset < 0 ? '-' : '+';
+  out.put(offset < 0 ? '-' : '+');
   append2(out, magnitude / 60);
-  out += ':';
+  out.put(':');
   append2(out, magnitude % 60);
 }
 
 }  // namespace
 
-Result<std::string> hl7_to_fhir_time(std::string_view hl7, FhirTimeType type, const TimeZone& zone) {
+Result<std::size_t> hl7_to_fhir_time(std::string_view hl7, FhirTimeType type, const TimeZone& zone, char* buffer) {
   auto parsed = parse_hl7(hl7);
   if (!parsed.ok()) return parsed.error();
   const Hl7Time& t = *parsed;
-
-  std::string out;
-  out.reserve(35);
+  Out out{buffer};
   switch (type) {
     case FhirTimeType::kDate:
       append_date(out, t, t.digits);
@@ -154,7 +161,14 @@ Result<std::string> hl7_to_fhir_time(std::string_view hl7, FhirTimeType type, co
       append_time_and_offset(out, t, zone);
       break;
   }
-  return out;
+  return static_cast<std::size_t>(out.p - buffer);
+}
+
+Result<std::string> hl7_to_fhir_time(std::string_view hl7, FhirTimeType type, const TimeZone& zone) {
+  char buffer[kFhirTimeMaxSize];
+  auto written = hl7_to_fhir_time(hl7, type, zone, buffer);
+  if (!written.ok()) return written.error();
+  return std::string(buffer, *written);
 }
 
 }  // namespace lienthong::mapping

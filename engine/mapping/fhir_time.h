@@ -6,6 +6,7 @@
 // may be shared between threads.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -55,5 +56,11 @@ enum class FhirTimeType : std::uint8_t { kDate, kDateTime, kInstant };
 // An invalid value (letters, month 13, Feb 30, offset out of range) is an error
 // naming what is wrong (no patient data: the value itself is not quoted).
 Result<std::string> hl7_to_fhir_time(std::string_view hl7, FhirTimeType type, const TimeZone& zone);
+
+// The longest text the conversion writes: "2024-01-31T14:20:05.123456789+07:00" is 35.
+inline constexpr std::size_t kFhirTimeMaxSize = 40;
+// As above, written into `out` (room for kFhirTimeMaxSize characters) without
+// allocating; gives the length written.
+Result<std::size_t> hl7_to_fhir_time(std::string_view hl7, FhirTimeType type, const TimeZone& zone, char* out);
 
 }  // namespace lienthong::mapping

@@ -76,12 +76,13 @@ Value fhir_time(RunState& run, const Value& ts, FhirTimeType type) {
   std::string scratch;
   const std::string_view text = run.text(ts, scratch);
   if (text.empty()) return Value();
-  auto converted = hl7_to_fhir_time(text, type, run.zone());
-  if (!converted.ok()) {
-    run.warn(element_of(ts), converted.error().message);
+  char converted[kFhirTimeMaxSize];
+  auto written = hl7_to_fhir_time(text, type, run.zone(), converted);
+  if (!written.ok()) {
+    run.warn(element_of(ts), written.error().message);
     return Value();
   }
-  return run.text_value(*converted);
+  return run.text_value(std::string_view(converted, *written));
 }
 
 Value fn_date(RunState& run, const Expr&, Args a) { return fhir_time(run, (*a[0]), FhirTimeType::kDate); }

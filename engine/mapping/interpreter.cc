@@ -13,15 +13,15 @@ bool Interpreter::emit(const Node& node) {
       return !node.literal_json.empty();
     case NodeKind::kExpression: {
       run_.where = &node.source;
-      run_.start_inputs();
+      if (records_ != nullptr) run_.start_inputs();
       Value holder;
       const bool written = emit_value(evaluate_ref(*node.expr, run_, holder)) && !run_.rejected();
-      record(node, written);
+      if (records_ != nullptr) record(node, written);
       return written;
     }
     case NodeKind::kTemplate: {
       run_.where = &node.source;
-      run_.start_inputs();
+      if (records_ != nullptr) run_.start_inputs();
       const std::size_t start = out_.size();
       out_.put('"');
       const bool written = emit_template(node) && !run_.rejected();
@@ -30,7 +30,7 @@ bool Interpreter::emit(const Node& node) {
       } else {
         out_.truncate(start);
       }
-      record(node, written);
+      if (records_ != nullptr) record(node, written);
       return written;
     }
     case NodeKind::kObject:
@@ -45,7 +45,6 @@ bool Interpreter::emit(const Node& node) {
 }
 
 void Interpreter::record(const Node& node, bool written) {
-  if (records_ == nullptr) return;
   std::vector<std::string> inputs = run_.take_inputs();
   if (!written) return;
   records_->push_back(ExplainRecord{path_, node.source.file ? *node.source.file : std::string(), node.source.json_path,
@@ -61,8 +60,19 @@ bool Interpreter::emit_value(const Value& v) {
       return true;
     case ValueKind::kNumber:
       return append_json_number(out_, v.as_number());
-    case ValueKind::kText:
     case ValueKind::kElement: {
+      std::string_view t;
+      if (plain_element_text(v.as_element(), t)) {
+        run_.note(v);
+        if (t.empty()) return false;
+        out_.put('"');
+        out_.append(t);
+        out_.put('"');
+        return true;
+      }
+      [[fallthrough]];
+    }
+    case ValueKind::kText: {
       const std::string_view t = run_.text(v, scratch_);
       if (t.empty()) return false;
       append_json_string(out_, t);
@@ -102,7 +112,7 @@ bool Interpreter::close(std::size_t start, bool any, char bracket) {
 bool Interpreter::emit_template(const Node& node) {
   for (const TemplatePiece& piece : node.pieces) {
     if (!piece.expr) {
-      append_json_escaped(out_, piece.text);
+      out_.append(piece.json);
       continue;
     }
     Value holder;
@@ -139,8 +149,11 @@ bool Interpreter::emit_members(const Node& node) {
   bool any = false;
   for (const Member& m : node.members) {
     const std::size_t before = out_.size();
-    const std::size_t mark = path_.size();
-    if (records_ != nullptr) path_ = json_path_key(path_, m.key);
+    std::size_t mark = 0;
+    if (records_ != nullptr) {
+      mark = path_.size();
+      path_ = json_path_key(path_, m.key);
+    }
     if (any) out_.put(',');
     out_.append(m.json_key);
     if (emit(*m.value)) {
@@ -148,7 +161,7 @@ bool Interpreter::emit_members(const Node& node) {
     } else {
       out_.truncate(before);
     }
-    path_.resize(mark);
+    if (records_ != nullptr) path_.resize(mark);
     if (run_.rejected()) return false;
   }
   return close(start, any, '}');
@@ -156,15 +169,18 @@ bool Interpreter::emit_members(const Node& node) {
 
 bool Interpreter::emit_array(const Node& node) {
   unique_ = nullptr;
-  UniqueKeys keys;  // allocates only on the first key
+  UniqueKeys keys(run_.allocator());  // allocates only on the first key
   const std::size_t start = out_.size();
   out_.put('[');
   std::size_t count = 0;
   // One element: an iteration of a $for, or a plain item.
   auto element = [&](const Node& item, bool iteration) {
     const std::size_t before = out_.size();
-    const std::size_t mark = path_.size();
-    if (records_ != nullptr) path_ = json_path_index(path_, count);
+    std::size_t mark = 0;
+    if (records_ != nullptr) {
+      mark = path_.size();
+      path_ = json_path_index(path_, count);
+    }
     if (count > 0) out_.put(',');
     unique_ = node.items_unique ? &keys : nullptr;
     if (iteration ? emit_object(item) : emit(item)) {
@@ -173,7 +189,7 @@ bool Interpreter::emit_array(const Node& node) {
       out_.truncate(before);
     }
     unique_ = nullptr;
-    path_.resize(mark);
+    if (records_ != nullptr) path_.resize(mark);
   };
   for (const auto& item : node.items) {
     if (item->loop) {
@@ -207,9 +223,7 @@ bool Interpreter::apply_steps(const Node& node) {
   return true;
 }
 
-bool Interpreter::claim_key(const Node& node, UniqueKeys* keys, KeyClaim& claim) {
-  if (node.unique == nullptr || keys == nullptr) return true;
-  const Node& key = *node.unique;
+bool Interpreter::claim_key_slow(const Node& key, UniqueKeys& keys, KeyClaim& claim) {
   run_.where = &key.source;
   std::string_view text;
   Value holder;
@@ -220,9 +234,11 @@ bool Interpreter::claim_key(const Node& node, UniqueKeys* keys, KeyClaim& claim)
   }
   if (run_.rejected()) return false;
   if (text.empty()) return true;  // no key: always written
-  if (keys->find(text) != keys->end()) return false;
-  claim.keys = keys;
-  claim.at = keys->emplace(text).first;
+  if (keys.find(text) != nullptr) return false;
+  // The text may be in a scratch buffer: the table keeps a copy in the pool.
+  claim.keys = &keys;
+  claim.key = run_.store(text);
+  keys.insert(claim.key);
   return true;
 }
 

@@ -19,10 +19,8 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "engine/mapping/evaluate.h"
@@ -30,6 +28,7 @@
 #include "engine/mapping/plan_nodes.h"
 #include "engine/mapping/run.h"
 #include "engine/mapping/run_state.h"
+#include "engine/mapping/text_table.h"
 
 namespace lienthong::mapping {
 
@@ -38,7 +37,7 @@ class Interpreter {
   using Json = rapidjson::Value;
 
   Interpreter(RunState& run, JsonBuffer& out, std::vector<ExplainRecord>* records)
-      : run_(run), out_(out), records_(records) {}
+      : run_(run), out_(out), records_(records), scratch_(run.buffers().scratch), text_(run.buffers().template_text) {}
 
   // Writes `node`'s output; false (nothing written) when it is empty.
   bool emit(const Node& node);
@@ -51,7 +50,7 @@ class Interpreter {
   bool emit_members(const Node& node);
   bool emit_array(const Node& node);
   bool close(std::size_t start, bool any, char bracket);
-  void record(const Node& node, bool written);
+  void record(const Node& node, bool written);  // with explain only
 
   // JSON trees for $let skeletons (build_tree.cc).
   bool build(const Node& node, Json& out);
@@ -70,23 +69,22 @@ class Interpreter {
     for (const auto& [parameter, slot] : use.bindings) run_.slots[parameter] = run_.slots[slot];
   }
 
-  // The keys an array has output (MAP-2 $unique).
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  using UniqueKeys = std::unordered_set<std::string, KeyHash, std::equal_to<>>;
+  // The keys an array has output (MAP-2 $unique), in the run's pool.
+  using UniqueKeys = TextTable;
   // An element's claim on its key, given back (release) when the element is empty.
   struct KeyClaim {
     UniqueKeys* keys = nullptr;
-    UniqueKeys::iterator at;
+    std::string_view key;
     void release() {
-      if (keys != nullptr) keys->erase(at);
+      if (keys != nullptr) keys->erase(key);
     }
   };
   // Claims `node`'s key in `keys` (null: the object is not an element of a
   // keyed array). False when an earlier element had the key or the run was rejected.
-  bool claim_key(const Node& node, UniqueKeys* keys, KeyClaim& claim);
+  bool claim_key(const Node& node, UniqueKeys* keys, KeyClaim& claim) {
+    return node.unique == nullptr || keys == nullptr || claim_key_slow(*node.unique, *keys, claim);
+  }
+  bool claim_key_slow(const Node& key, UniqueKeys& keys, KeyClaim& claim);
   // MAP-2 $for: calls `each()` once per non-empty item with the item bound and,
   // for a segment item, the span narrowed to it (MAP-4.3).
   template <class Each>
@@ -100,8 +98,8 @@ class Interpreter {
   JsonBuffer& out_;
   std::vector<ExplainRecord>* records_;
   std::string path_ = "$";  // the output path, maintained only for explain
-  std::string scratch_;
-  std::string text_;
+  std::string& scratch_;
+  std::string& text_;
   // The keys of the array whose element is about to be written, taken (and
   // cleared) by the element's object.
   UniqueKeys* unique_ = nullptr;

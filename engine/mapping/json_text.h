@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -27,6 +28,8 @@ namespace lienthong::mapping {
 class JsonBuffer {
  public:
   explicit JsonBuffer(std::size_t capacity = 256) : data_(new char[capacity]), capacity_(capacity) {}
+  JsonBuffer(JsonBuffer&&) noexcept = default;
+  JsonBuffer& operator=(JsonBuffer&&) noexcept = default;
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -36,16 +39,42 @@ class JsonBuffer {
   }
   void append(std::string_view s) {
     if (capacity_ - size_ < s.size()) grow(s.size());
-    if (!s.empty()) std::memcpy(data_.get() + size_, s.data(), s.size());
+    copy(data_.get() + size_, s.data(), s.size());
     size_ += s.size();
   }
   void append(const char* begin, const char* end) { append(std::string_view(begin, static_cast<std::size_t>(end - begin))); }
   // Forgets everything after the first `size` characters.
   void truncate(std::size_t size) { size_ = size; }
+  // Room for at least `capacity` characters in all.
+  void reserve(std::size_t capacity) {
+    if (capacity > capacity_) grow(capacity - size_);
+  }
   std::string_view view(std::size_t from = 0) const { return std::string_view(data_.get() + from, size_ - from); }
   std::string str() const { return std::string(data_.get(), size_); }
 
  private:
+  // Most pieces are short (keys, codes, ids): two overlapping fixed-size
+  // moves instead of a call to memcpy.
+  static void copy(char* to, const char* from, std::size_t n) {
+    if (n >= 16) {
+      std::memcpy(to, from, n);
+    } else if (n >= 8) {
+      std::uint64_t head, tail;
+      std::memcpy(&head, from, 8);
+      std::memcpy(&tail, from + n - 8, 8);
+      std::memcpy(to, &head, 8);
+      std::memcpy(to + n - 8, &tail, 8);
+    } else if (n >= 4) {
+      std::uint32_t head, tail;
+      std::memcpy(&head, from, 4);
+      std::memcpy(&tail, from + n - 4, 4);
+      std::memcpy(to, &head, 4);
+      std::memcpy(to + n - 4, &tail, 4);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+    }
+  }
+
   void grow(std::size_t need) {
     const std::size_t capacity = capacity_ * 2 + need;
     std::unique_ptr<char[]> bigger(new char[capacity]);

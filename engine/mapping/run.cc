@@ -31,17 +31,14 @@ void write_explain(Writer& w, const std::vector<ExplainRecord>& records) {
   w.EndArray();
 }
 
-}  // namespace
-
-Result<MappingOutput> run(const MappingPlan& plan, const hl7v2::Message& message, const RunOptions& options) {
-  // JSON values made during the run ($let skeletons, codings) live here; most
-  // runs make few or none, so the first block on the stack is usually enough.
-  alignas(8) char first_block[4096];
-  JsonAllocator allocator(first_block, sizeof first_block);
+Result<MappingOutput> run_with(const MappingPlan& plan, const hl7v2::Message& message, const RunOptions& options,
+                               RunBuffers& buffers, JsonAllocator& allocator) {
   const PlanBody& body = plan.body();
-  RunState state(message, body.slot_count, options.zone, allocator, options.explain);
+  RunState state(message, body.slot_count, options.zone, allocator, options.explain, buffers);
   MappingOutput output;
-  JsonBuffer out(message.text().size() * 3 + 256);
+  JsonBuffer& out = buffers.out;
+  out.truncate(0);
+  out.reserve(message.text().size() * 3 + 256);
   Interpreter interpreter(state, out, options.explain ? &output.explain : nullptr);
   const bool written = interpreter.emit(*body.root);
   if (state.rejected()) return *state.rejection();
@@ -50,6 +47,33 @@ Result<MappingOutput> run(const MappingPlan& plan, const hl7v2::Message& message
   output.json = out.str();
   if (options.pretty) output.json = pretty_json(output.json);
   output.warnings = std::move(state.warnings());
+  return output;
+}
+
+}  // namespace
+
+// The run's pool starts in a block the thread keeps, grown after a run that
+// needed more, so the next runs of the thread need no more pool memory.
+Result<MappingOutput> run(const MappingPlan& plan, const hl7v2::Message& message, const RunOptions& options) {
+  RunBuffers& buffers = RunBuffers::of_this_thread();
+  constexpr std::size_t kFirstBlock = 16 * 1024;
+  if (!buffers.pool) {
+    buffers.pool.reset(new char[kFirstBlock]);
+    buffers.pool_size = kFirstBlock;
+  }
+  std::size_t needed = 0;
+  Result<MappingOutput> output = Error{};
+  {
+    // Everything in the pool ($let skeletons, codings, computed texts and
+    // lists, the slots' values) is dead when the run returns.
+    JsonAllocator allocator(buffers.pool.get(), buffers.pool_size);
+    output = run_with(plan, message, options, buffers, allocator);
+    needed = allocator.Capacity();
+  }
+  if (needed > buffers.pool_size) {
+    buffers.pool.reset(new char[needed]);
+    buffers.pool_size = needed;
+  }
   return output;
 }
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@
 #include "engine/base/result.h"
 #include "engine/hl7v2/message.h"
 #include "engine/mapping/fhir_time.h"
+#include "engine/mapping/json_text.h"
 #include "engine/mapping/text_table.h"
 #include "engine/mapping/value.h"
 
@@ -31,10 +33,40 @@ struct SourceRef;
 
 using JsonAllocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
 
+// Memory the runs of one thread reuse (a run never starts inside another on
+// the same thread), so that a run, once the thread has run a few, allocates
+// little more than its output: segment ids, binding slots, text buffers, the
+// output buffer, and the first block of the run's pool, grown to the largest
+// run seen.
+struct RunBuffers {
+  // Where a segment's field separators are: built the first time a field of
+  // the segment is read (`separators` null until then).
+  struct Fields {
+    const std::uint32_t* separators = nullptr;
+    std::uint32_t count = 0;
+  };
+
+  std::vector<std::uint32_t> ids;
+  std::vector<std::string_view> raws;
+  std::vector<Fields> fields;
+  std::vector<Value> slot_values;
+  std::string text;           // RunState::text_buffer
+  std::string scratch;        // decoded element text being written
+  std::string template_text;  // a template's text being bound
+  JsonBuffer out;
+  std::unique_ptr<char[]> pool;
+  std::size_t pool_size = 0;
+
+  // The calling thread's buffers.
+  static RunBuffers& of_this_thread();
+};
+
 class RunState {
  public:
   RunState(const hl7v2::Message& message, std::uint32_t slot_count, const TimeZone& zone, JsonAllocator& allocator,
-           bool explain);
+           bool explain, RunBuffers& buffers);
+  RunState(const RunState&) = delete;
+  RunState& operator=(const RunState&) = delete;
 
   const hl7v2::Message& message() const { return message_; }
   const TimeZone& zone() const { return zone_; }
@@ -43,12 +75,17 @@ class RunState {
   // Segments, by position: the packed id (plan_nodes.h pack_segment_id).
   std::size_t segment_count() const { return ids_.size(); }
   std::uint32_t segment_id(std::size_t index) const { return ids_[index]; }
+  // Segment `index` (message().segment(index), without the call).
+  hl7v2::Segment segment(std::size_t index) const { return hl7v2::Segment(buffers_.raws[index], message_.syntax()); }
+  // Field n of segment `index`, as hl7v2::Segment::field gives it, without
+  // scanning the segment again for each field (paths read many fields of few segments).
+  hl7v2::Element field(std::size_t index, std::size_t n);
 
   // The current span: segments [begin, end) (MAP-4.2, 4.3).
   std::size_t span_begin = 0;
   std::size_t span_end = 0;
 
-  std::vector<Value> slots;
+  std::vector<Value>& slots;
 
   // The skeleton node being evaluated: named by rejections and warnings.
   const SourceRef* where = nullptr;
@@ -109,9 +146,10 @@ class RunState {
   // A buffer to build a text in (concat, join, uuid names), emptied: valid
   // until the next call, so nothing that evaluates may run while it is used.
   std::string& text_buffer() {
-    text_buffer_.clear();
-    return text_buffer_;
+    buffers_.text.clear();
+    return buffers_.text;
   }
+  RunBuffers& buffers() { return buffers_; }
   // Memory for `n` values, alive for the run.
   Value* values(std::size_t n) { return static_cast<Value*>(allocator_.Malloc(n * sizeof(Value))); }
 
@@ -121,16 +159,17 @@ class RunState {
 
  private:
   void note_slow(const Value& v);
+  const RunBuffers::Fields& fields_of(std::size_t index);
 
   const hl7v2::Message& message_;
   const TimeZone& zone_;
   JsonAllocator& allocator_;
-  std::vector<std::uint32_t> ids_;
+  RunBuffers& buffers_;
+  std::vector<std::uint32_t>& ids_;
   std::optional<Error> rejection_;
   std::vector<std::string> warnings_;
   std::vector<std::string> inputs_;
   TextTable uuids_;
-  std::string text_buffer_;
   bool explain_ = false;
   bool collecting_ = false;
 };

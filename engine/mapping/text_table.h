@@ -53,9 +53,11 @@ class TextTable {
     return &entries_[i];
   }
 
-  void erase(Entry* entry) {
-    entry->hash = kErased;
-    --size_;
+  void erase(std::string_view key) {
+    if (Entry* e = const_cast<Entry*>(find(key))) {
+      e->hash = kErased;
+      --size_;
+    }
   }
 
   std::size_t size() const { return size_; }
@@ -63,10 +65,25 @@ class TextTable {
  private:
   static constexpr std::uint64_t kErased = 1;
 
-  // FNV-1a, kept away from the two reserved values.
+  // Eight bytes at a time, each word mixed in by a multiply (keys are ids
+  // and codes of a few dozen bytes); kept away from the two reserved values.
   static std::uint64_t hash(std::string_view s) {
-    std::uint64_t h = 14695981039346656037ULL;
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+    constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+    std::uint64_t h = s.size() * kMultiplier;
+    const char* p = s.data();
+    std::size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, 8);
+      h = (h ^ word) * kMultiplier;
+      h ^= h >> 32;
+    }
+    if (n > 0) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, p, n);
+      h = (h ^ word) * kMultiplier;
+      h ^= h >> 32;
+    }
     h ^= h >> 29;
     return h < 2 ? h + 2 : h;
   }

@@ -4,9 +4,12 @@
 #include <cmath>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <rapidjson/document.h>
 
-#include "engine/charset/charset.h"
 #include "engine/hl7v2/message.h"
 
 namespace lienthong::mapping {
@@ -30,34 +33,133 @@ bool element_empty(const ElementRef& ref) {
   return only_delimiters(e);
 }
 
+// Where the first leaf of `raw` ends and what decoding it needs, 16 bytes at
+// a time with SSE2 (every x86-64): `stops` are the separators of the levels
+// below the element's, `escape` the escape character ('\0' when none).
+struct LeafScan {
+  std::size_t length = 0;
+  bool escaped = false;
+  bool compose = false;  // UTF-8 that may need composing (charset::may_need_nfc)
+  bool special = false;  // bytes JSON escapes: below 0x20, '"', '\\'
+};
+
+// What each byte is to an element scan, for one set of delimiters.
+enum : std::uint8_t {
+  kRepetition = 1,
+  kComponent = 2,
+  kSubcomponent = 4,
+  kEscape = 8,
+  kSpecial = 16,
+  // What charset::may_need_nfc looks for: 0xCC / 0xCD lead combining marks;
+  // 0xE1 followed by 0x85..0x87 leads Hangul jamo (0xE1 alone also leads the
+  // precomposed Vietnamese letters, which need nothing).
+  kCompose = 32,
+  kE1 = 64,
+};
+
+struct ByteClasses {
+  hl7v2::Delimiters delimiters;
+  std::uint8_t of[256] = {};
+
+  explicit ByteClasses(const hl7v2::Delimiters& d) : delimiters(d) {
+    for (int c = 0; c < 256; ++c) {
+      std::uint8_t f = 0;
+      if (c == 0xCC || c == 0xCD) f |= kCompose;
+      if (c == 0xE1) f |= kE1;
+      if (c < 0x20 || c == '"' || c == '\\') f |= kSpecial;
+      of[c] = f;
+    }
+    // '\0' means "not declared" (MSH-2 may omit the last ones).
+    auto mark = [&](char c, std::uint8_t f) {
+      if (c != '\0') of[static_cast<unsigned char>(c)] |= f;
+    };
+    mark(d.repetition, kRepetition);
+    mark(d.component, kComponent);
+    mark(d.subcomponent, kSubcomponent);
+    mark(d.escape, kEscape);
+  }
+};
+
+bool same_delimiters(const hl7v2::Delimiters& a, const hl7v2::Delimiters& b) {
+  return a.repetition == b.repetition && a.component == b.component && a.subcomponent == b.subcomponent &&
+         a.escape == b.escape;
+}
+
+// The table for `d`: the thread keeps the last one (a run reads one message,
+// whose delimiters rarely change from message to message).
+const ByteClasses& byte_classes(const hl7v2::Delimiters& d) {
+  thread_local ByteClasses last(hl7v2::Delimiters{});
+  if (!same_delimiters(last.delimiters, d)) last = ByteClasses(d);
+  return last;
+}
+
+// Where the first leaf of `raw` ends (the first byte of class `stop`) and
+// what decoding and JSON need; blocks of 16 plain ASCII bytes are skipped
+// with SSE2 (every x86-64), the rest is looked up byte by byte.
+LeafScan scan_leaf(std::string_view raw, const hl7v2::Delimiters& d, std::uint8_t stop) {
+  LeafScan out;
+  const ByteClasses& classes = byte_classes(d);
+  const char* p = raw.data();
+  const char* const end = p + raw.size();
+  std::uint8_t seen = 0;
+#if defined(__SSE2__)
+  if (end - p >= 16) {
+    // Stops not in `stop` are replaced by a byte class that is looked for anyway.
+    auto stop_byte = [&](std::uint8_t f, char c) { return (stop & f) != 0 && c != '\0' ? c : '"'; };
+    const __m128i s0 = _mm_set1_epi8(stop_byte(kRepetition, d.repetition));
+    const __m128i s1 = _mm_set1_epi8(stop_byte(kComponent, d.component));
+    const __m128i s2 = _mm_set1_epi8(stop_byte(kSubcomponent, d.subcomponent));
+    const __m128i esc = _mm_set1_epi8(d.escape != '\0' ? d.escape : '"');
+    const __m128i control = _mm_set1_epi8(0x1F);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    while (end - p >= 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      // A block with any byte of interest (or any byte >= 0x80) is left to the byte loop below.
+      const __m128i interesting = _mm_or_si128(
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, s0), _mm_cmpeq_epi8(x, s1)),
+                       _mm_or_si128(_mm_cmpeq_epi8(x, s2), _mm_cmpeq_epi8(x, esc))),
+          _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, control), control),
+                       _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash))));
+      if ((_mm_movemask_epi8(interesting) | _mm_movemask_epi8(x)) != 0) break;
+      p += 16;
+    }
+  }
+#endif
+  for (; p < end; ++p) {
+    const std::uint8_t f = classes.of[static_cast<unsigned char>(*p)];
+    if ((f & stop) != 0) break;
+    seen |= f;
+    if ((f & kE1) != 0 && end - p > 1) {
+      const auto next = static_cast<unsigned char>(p[1]);
+      if (next >= 0x85 && next <= 0x87) seen |= kCompose;
+    }
+  }
+  out.length = static_cast<std::size_t>(p - raw.data());
+  out.escaped = (seen & kEscape) != 0;
+  out.compose = (seen & kCompose) != 0;
+  out.special = (seen & kSpecial) != 0;
+  return out;
+}
+
+// The first leaf (MAP-3.6) is everything up to the first separator of a
+// level below the element's. The same pass notes what decoding needs, so
+// plain ASCII and already-composed text come back as a view of the message.
+LeafScan scan_element(const hl7v2::Element& e) {
+  std::uint8_t stop = kSubcomponent;
+  if (e.level() == Level::kField) stop = kRepetition | kComponent | kSubcomponent;
+  if (e.level() == Level::kRepetition) stop = kComponent | kSubcomponent;
+  if (e.level() == Level::kSubcomponent) stop = 0;
+  return scan_leaf(e.raw(), e.syntax().delimiters, stop);
+}
+
 std::string_view element_text(const ElementRef& ref, std::string& scratch) {
   const hl7v2::Element& e = ref.element;
   if (e.level() == Level::kOpaque) return e.raw();
-  // The first leaf (MAP-3.6) is everything up to the first separator of a
-  // level below this one. The same pass notes what decoding needs, so plain
-  // ASCII and already-composed text come back as a view of the message.
-  const hl7v2::Delimiters& d = e.syntax().delimiters;
-  const int none = -1;
-  auto code = [](char c) { return c == '\0' ? -1 : static_cast<int>(static_cast<unsigned char>(c)); };
-  const int rep = e.level() == Level::kField ? code(d.repetition) : none;
-  const int comp = e.level() == Level::kField || e.level() == Level::kRepetition ? code(d.component) : none;
-  const int sub = e.level() == Level::kSubcomponent ? none : code(d.subcomponent);
-  const int esc = code(d.escape);
-  std::string_view raw = e.raw();
-  bool escaped = false, high = false;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    const int c = static_cast<unsigned char>(raw[i]);
-    if (c >= 0x80) {
-      high = true;
-    } else if (c == rep || c == comp || c == sub) {
-      raw = raw.substr(0, i);
-      break;
-    } else if (c == esc) {
-      escaped = true;
-    }
-  }
+  const LeafScan leaf = scan_element(e);
+  const std::string_view raw = e.raw().substr(0, leaf.length);
   if (raw == "\"\"") return {};  // HL7's explicit null
-  if (!escaped && (!high || !charset::may_need_nfc(raw))) return raw;
+  if (!leaf.escaped && !leaf.compose) return raw;
   return hl7v2::Element(raw, e.syntax(), Level::kSubcomponent).text(scratch);
 }
 
@@ -187,6 +289,16 @@ std::string text_of(const Value& v) {
   std::string_view t = text_of(v, scratch);
   if (t.data() == scratch.data()) return scratch;
   return std::string(t);
+}
+
+bool plain_element_text(const ElementRef& ref, std::string_view& text) {
+  const hl7v2::Element& e = ref.element;
+  if (e.level() == Level::kOpaque) return false;
+  const LeafScan leaf = scan_element(e);
+  if (leaf.escaped || leaf.special || leaf.compose) return false;
+  const std::string_view raw = e.raw().substr(0, leaf.length);
+  text = raw == "\"\"" ? std::string_view() : raw;
+  return true;
 }
 
 const ElementRef* element_of(const Value& v) {

@@ -110,6 +110,12 @@ bool is_truthy(const Value& v);
 std::string_view text_of(const Value& v, std::string& scratch);
 std::string text_of(const Value& v);
 
+// The text of an element (MAP-3.6) when it is the element's own bytes and
+// JSON takes them as they are (no escape sequence, nothing to compose, no
+// quote, backslash or control character): the one scan output needs. False
+// when the text needs text_of().
+bool plain_element_text(const ElementRef& ref, std::string_view& text);
+
 // The element a value stands for when it is one (the first item of a list of
 // elements counts), for explain notes and warnings; nullptr otherwise.
 const ElementRef* element_of(const Value& v);
