@@ -164,7 +164,8 @@ NodePtr Compiler::compile_string(std::string_view text, const std::string& path,
     case StringForm::Kind::kLiteral:
       node->kind = NodeKind::kLiteral;
       node->literal_text = std::move(form->literal);
-      node->literal = Value::text(node->literal_text);
+      node->literal = json_plain(node->literal_text) ? Value::plain_text(node->literal_text)
+                                                     : Value::text(node->literal_text);
       write_literal(*node);
       break;
     case StringForm::Kind::kExpression:

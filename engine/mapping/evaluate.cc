@@ -1,6 +1,7 @@
 #include "engine/mapping/evaluate.h"
 
 #include <cmath>
+#include <new>
 #include <regex>
 
 #include "engine/mapping/functions.h"
@@ -13,56 +14,42 @@ using hl7v2::Element;
 using hl7v2::Level;
 using hl7v2::Path;
 
-// Where selected elements go: a list for paths with [*], else the one value
-// (so the common single-element path allocates nothing).
-struct Selection {
-  ListBuilder* many = nullptr;
-  Value single;
-  void push(const Value& v) {
-    if (many != nullptr) {
-      many->push(v);
-    } else {
-      single = v;
-    }
-  }
-};
-
 // One segment's share of a path (field / repetition / component / subcomponent),
 // with the codec's conventions (docs/hl7v2.md "Paths"): PID-3 is the first
 // repetition. Positions past the end read as empty elements, which is what an
 // absent position means to a mapping, so nothing is counted first (each count
 // would be one more scan of the segment).
-void select_in_segment(RunState& run, std::size_t index, const Path& path, Selection& out) {
+//
+// Each element selected is given to `each(element, field, repetition,
+// component, subcomponent)` so the caller builds its value where it goes: a
+// value built in one place and copied right away stalls the processor (the
+// copy reads, in wide loads, what narrow stores have just written).
+template <class Each>
+void select_in_segment(RunState& run, std::size_t index, const Path& path, Each&& each) {
   const hl7v2::Segment seg = run.segment(index);
-  ElementRef ref;
-  ref.segment = static_cast<std::uint32_t>(index);
   if (path.field == 0) {
-    ref.element = Element(seg.raw(), seg.syntax(), Level::kOpaque);
-    out.push(Value::element(ref));
+    each(Element(seg.raw(), seg.syntax(), Level::kOpaque), 0, 0, 0, 0);
     return;
   }
   const Element field = run.field(index, path.field);
-  ref.field = static_cast<std::uint16_t>(path.field);
+  const auto field_number = static_cast<std::uint16_t>(path.field);
   if (field.level() == Level::kOpaque) {  // MSH-1, MSH-2
-    if (path.repetition == 1 || path.repetition == Path::kAll) {
-      ref.element = field;
-      out.push(Value::element(ref));
-    }
+    if (path.repetition == 1 || path.repetition == Path::kAll) each(field, field_number, 0, 0, 0);
     return;
   }
   auto narrow = [&](const Element& repetition, std::size_t r) {
-    ElementRef item = ref;
-    item.element = repetition;
-    item.repetition = static_cast<std::uint16_t>(r);
-    if (path.component != 0) {
-      item.element = item.element.component(path.component);
-      item.component = static_cast<std::uint16_t>(path.component);
-      if (path.subcomponent != 0) {
-        item.element = item.element.subcomponent(path.subcomponent);
-        item.subcomponent = static_cast<std::uint16_t>(path.subcomponent);
-      }
+    const auto rep = static_cast<std::uint16_t>(r);
+    if (path.component == 0) {
+      each(repetition, field_number, rep, 0, 0);
+      return;
     }
-    out.push(Value::element(item));
+    const auto component = static_cast<std::uint16_t>(path.component);
+    if (path.subcomponent == 0) {
+      each(repetition.component(path.component), field_number, rep, component, 0);
+      return;
+    }
+    each(repetition.component(path.component).subcomponent(path.subcomponent), field_number, rep, component,
+         static_cast<std::uint16_t>(path.subcomponent));
   };
   if (path.repetition != Path::kAll) {
     narrow(field.repetition(path.repetition), path.repetition);
@@ -87,11 +74,8 @@ Value member(RunState& run, const Value& base, const Expr& e) {
       const ElementRef& b = base.as_element();
       if (!b.is_segment()) return Value::element(b.child(e.member_number));
       // A segment's field, through the run's index of the segment.
-      ElementRef field = b;
-      field.element = run.field(b.segment, e.member_number);
-      field.field = static_cast<std::uint16_t>(e.member_number);
-      field.repetition = 0;
-      return Value::element(field);
+      return Value::element(
+          ElementRef{run.field(b.segment, e.member_number), b.segment, static_cast<std::uint16_t>(e.member_number), 0, 0, 0});
     }
     case ValueKind::kList: {
       // `.x` on a list reads it from every item (a list of elements, of codings).
@@ -188,24 +172,27 @@ Value call(const Expr& e, RunState& run) {
 
 Value select_path(RunState& run, const Path& path, std::size_t begin, std::size_t end) {
   const std::uint32_t id = pack_segment_id(path.segment);
-  auto scan = [&](Selection& out) {
+  auto scan = [&](auto&& each) {
     std::size_t seen = 0;
     for (std::size_t i = begin; i < end; ++i) {
       if (run.segment_id(i) != id) continue;
       ++seen;
       if (path.segment_occurrence != Path::kAll && path.segment_occurrence != seen) continue;
-      select_in_segment(run, i, path, out);
+      const auto segment = static_cast<std::uint32_t>(i);
+      select_in_segment(run, i, path, [&](const Element& e, std::uint16_t f, std::uint16_t r, std::uint16_t c,
+                                           std::uint16_t s) { each(e, segment, f, r, c, s); });
       if (path.segment_occurrence != Path::kAll) break;
     }
   };
-  Selection out;
   if (path.segment_occurrence != Path::kAll && path.repetition != Path::kAll) {
-    scan(out);
-    return out.single;
+    Value single;
+    scan([&](const Element& e, std::uint32_t segment, std::uint16_t f, std::uint16_t r, std::uint16_t c,
+             std::uint16_t s) { new (&single) Value(Value::element(e, segment, f, r, c, s)); });
+    return single;
   }
   ListBuilder found(run);  // in the run's pool
-  out.many = &found;
-  scan(out);
+  scan([&](const Element& e, std::uint32_t segment, std::uint16_t f, std::uint16_t r, std::uint16_t c,
+           std::uint16_t s) { new (&found.next()) Value(Value::element(e, segment, f, r, c, s)); });
   return found.finish();
 }
 

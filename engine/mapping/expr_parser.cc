@@ -226,7 +226,7 @@ class Parser {
       case TokenKind::kString: {
         ExprPtr e = literal(Value(), t.offset);
         e->literal_text = t.text;
-        e->literal = Value::text(e->literal_text);
+        e->literal = json_plain(e->literal_text) ? Value::plain_text(e->literal_text) : Value::text(e->literal_text);
         return e;
       }
       case TokenKind::kNumber: {

@@ -82,7 +82,7 @@ Value fhir_time(RunState& run, const Value& ts, FhirTimeType type) {
     run.warn(element_of(ts), written.error().message);
     return Value();
   }
-  return run.text_value(std::string_view(converted, *written));
+  return Value::plain_text(run.store(std::string_view(converted, *written)));
 }
 
 Value fn_date(RunState& run, const Expr&, Args a) { return fhir_time(run, (*a[0]), FhirTimeType::kDate); }
@@ -100,12 +100,12 @@ Value fn_uuid(RunState& run, const Expr&, Args a) {
     if (i > 0) name.push_back('|');
     name += part;
   }
-  if (const TextTable::Entry* known = run.uuids().find(name)) return Value::text(known->value);
+  if (const TextTable::Entry* known = run.uuids().find(name)) return Value::plain_text(known->value);
   char id[kUuidTextSize];
   uuid5(kLienthongNamespace, name, id);
   const std::string_view kept = run.store(std::string_view(id, kUuidTextSize));
   run.uuids().insert(run.store(name), kept);
-  return Value::text(kept);
+  return Value::plain_text(kept);
 }
 
 const FunctionSpec kFhirFunctions[] = {

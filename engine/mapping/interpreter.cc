@@ -60,22 +60,15 @@ bool Interpreter::emit_value(const Value& v) {
       return true;
     case ValueKind::kNumber:
       return append_json_number(out_, v.as_number());
-    case ValueKind::kElement: {
-      std::string_view t;
-      if (plain_element_text(v.as_element(), t)) {
-        run_.note(v);
-        if (t.empty()) return false;
-        out_.put('"');
-        out_.append(t);
-        out_.put('"');
-        return true;
-      }
-      [[fallthrough]];
-    }
+    case ValueKind::kElement:
     case ValueKind::kText: {
-      const std::string_view t = run_.text(v, scratch_);
-      if (t.empty()) return false;
-      append_json_string(out_, t);
+      const std::size_t start = out_.size();
+      out_.put('"');
+      if (!append_text(v)) {
+        out_.truncate(start);
+        return false;
+      }
+      out_.put('"');
       return true;
     }
     case ValueKind::kList: {
@@ -108,6 +101,21 @@ bool Interpreter::close(std::size_t start, bool any, char bracket) {
   return true;
 }
 
+bool Interpreter::append_text(const Value& v) {
+  std::string_view t;
+  if (v.kind() == ValueKind::kText && v.is_plain_text()) {
+    t = v.as_text();
+  } else if (v.kind() == ValueKind::kElement && plain_element_text(v.as_element(), t)) {
+    run_.note(v);
+  } else {
+    t = run_.text(v, scratch_);
+    append_json_escaped(out_, t);
+    return !t.empty();
+  }
+  out_.append(t);
+  return !t.empty();
+}
+
 // The pieces escaped straight into the output (the caller writes the quotes).
 bool Interpreter::emit_template(const Node& node) {
   for (const TemplatePiece& piece : node.pieces) {
@@ -116,9 +124,7 @@ bool Interpreter::emit_template(const Node& node) {
       continue;
     }
     Value holder;
-    const std::string_view t = run_.text(evaluate_ref(*piece.expr, run_, holder), scratch_);
-    if (t.empty()) return false;
-    append_json_escaped(out_, t);
+    if (!append_text(evaluate_ref(*piece.expr, run_, holder))) return false;
   }
   return true;
 }

@@ -46,6 +46,8 @@ class Interpreter {
   // Text output (interpreter.cc).
   bool emit_value(const Value& v);
   bool emit_template(const Node& node);
+  // The text of `v` (MAP-3.6) escaped for JSON, without quotes; false when it is empty.
+  bool append_text(const Value& v);
   bool emit_object(const Node& node);
   bool emit_members(const Node& node);
   bool emit_array(const Node& node);

@@ -186,6 +186,11 @@ class ListBuilder {
     if (size_ == capacity_) grow();
     items_[size_++] = v;
   }
+  // Room for the next item, to build it in place (`new (&builder.next()) Value(...)`).
+  Value& next() {
+    if (size_ == capacity_) grow();
+    return items_[size_++];
+  }
   std::size_t size() const { return size_; }
   Value finish() {
     if (items_ == inline_ && size_ > 0) {

@@ -2,6 +2,11 @@
 
 #include <cstring>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 namespace lienthong::mapping {
 
 const std::array<std::uint8_t, 16> kLienthongNamespace = {
@@ -58,7 +63,7 @@ inline void twenty(std::uint32_t& a, std::uint32_t& b, std::uint32_t& c, std::ui
   }
 }
 
-void compress(std::uint32_t* h, const std::uint8_t* block) {
+void compress_portable(std::uint32_t* h, const std::uint8_t* block) {
   std::uint32_t w[16];
   for (int t = 0; t < 16; ++t) w[t] = load_be32(block + 4 * t);
   std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
@@ -73,10 +78,87 @@ void compress(std::uint32_t* h, const std::uint8_t* block) {
   h[4] += e;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define LIENTHONG_SHA_NI 1
+
+// With the SHA extensions (most x86-64 processors since 2017): four rounds
+// per instruction. The state is (a, b, c, d) with a in the highest lane and
+// e on its own; message words are 4 to a lane group, the first in the
+// highest lane.
+template <int Kind>
+__attribute__((target("sha,ssse3,sse4.1"))) inline void five_groups(__m128i& abcd, __m128i& previous, __m128i* m,
+                                                                   int first) {
+  for (int g = first; g < first + 5; ++g) {
+    __m128i w;
+    if (g < 4) {
+      w = m[g];
+    } else {
+      // Words 4g..4g+3 from those 16, 14, 8 and 3 places back (FIPS 180-4 §6.1.2).
+      w = _mm_sha1msg2_epu32(
+          _mm_xor_si128(_mm_sha1msg1_epu32(m[g & 3], m[(g + 1) & 3]), m[(g + 2) & 3]), m[(g + 3) & 3]);
+      m[g & 3] = w;
+    }
+    // e for the group: e0 + w for the first, else rotl(a, 30) of the state two groups back.
+    const __m128i e = g == 0 ? _mm_add_epi32(previous, w) : _mm_sha1nexte_epu32(previous, w);
+    previous = abcd;
+    abcd = _mm_sha1rnds4_epu32(abcd, e, Kind);
+  }
+}
+
+__attribute__((target("sha,ssse3,sse4.1"))) void compress_sha_ni(std::uint32_t* h, const std::uint8_t* block) {
+  const __m128i reverse = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+  __m128i m[4];
+  for (int i = 0; i < 4; ++i) {
+    m[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)), reverse);
+  }
+  const __m128i abcd_in = _mm_set_epi32(static_cast<int>(h[0]), static_cast<int>(h[1]), static_cast<int>(h[2]),
+                                        static_cast<int>(h[3]));
+  __m128i abcd = abcd_in;
+  __m128i previous = _mm_set_epi32(static_cast<int>(h[4]), 0, 0, 0);  // e, for the first group
+  five_groups<0>(abcd, previous, m, 0);
+  five_groups<1>(abcd, previous, m, 5);
+  five_groups<2>(abcd, previous, m, 10);
+  five_groups<3>(abcd, previous, m, 15);
+  // The new e is rotl(a, 30) of the state before the last group, plus the old e.
+  const __m128i e = _mm_sha1nexte_epu32(previous, _mm_set_epi32(static_cast<int>(h[4]), 0, 0, 0));
+  abcd = _mm_add_epi32(abcd, abcd_in);
+  h[0] = static_cast<std::uint32_t>(_mm_extract_epi32(abcd, 3));
+  h[1] = static_cast<std::uint32_t>(_mm_extract_epi32(abcd, 2));
+  h[2] = static_cast<std::uint32_t>(_mm_extract_epi32(abcd, 1));
+  h[3] = static_cast<std::uint32_t>(_mm_extract_epi32(abcd, 0));
+  h[4] = static_cast<std::uint32_t>(_mm_extract_epi32(e, 3));
+}
+
+bool has_sha_ni() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (__get_cpuid(1, &a, &b, &c, &d) == 0) return false;
+  const bool ssse3 = (c & (1u << 9)) != 0, sse41 = (c & (1u << 19)) != 0;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d) == 0) return false;
+  return ssse3 && sse41 && (b & (1u << 29)) != 0;
+}
+#endif
+
+using Compress = void (*)(std::uint32_t*, const std::uint8_t*);
+
+Compress best_compress() {
+#if defined(LIENTHONG_SHA_NI)
+  if (has_sha_ni()) return compress_sha_ni;
+#endif
+  return compress_portable;
+}
+
+// Chosen once per process (the processor does not change).
+Compress compress_best() {
+  static const Compress chosen = best_compress();
+  return chosen;
+}
+
 // SHA-1 state (FIPS 180-4 §6.1): whole blocks are compressed where they lie;
 // only a partial block is copied.
 class Sha1 {
  public:
+  explicit Sha1(Compress compress = compress_best()) : compress_(compress) {}
+
   void update(const std::uint8_t* data, std::size_t size) {
     total_bytes_ += size;
     if (used_ > 0) {
@@ -117,6 +199,9 @@ class Sha1 {
   }
 
  private:
+  void compress(std::uint32_t* h, const std::uint8_t* block) { compress_(h, block); }
+
+  Compress compress_;
   std::uint32_t h_[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
   std::uint8_t block_[64] = {};
   std::size_t used_ = 0;
@@ -127,6 +212,12 @@ class Sha1 {
 
 std::array<std::uint8_t, 20> sha1(std::string_view data) {
   Sha1 hash;
+  hash.update(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
+  return hash.finish();
+}
+
+std::array<std::uint8_t, 20> sha1_portable(std::string_view data) {
+  Sha1 hash(compress_portable);
   hash.update(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
   return hash.finish();
 }

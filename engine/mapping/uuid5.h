@@ -30,6 +30,9 @@ std::string uuid5(const std::array<std::uint8_t, 16>& name_space, std::string_vi
 std::string uuid5(std::string_view name);
 
 // SHA-1 digest (FIPS 180-4) of `data`; used by uuid5, exposed for its tests.
+// On x86-64 processors with the SHA extensions the rounds run on them (chosen
+// once per process); sha1_portable() always runs the plain C++ rounds.
 std::array<std::uint8_t, 20> sha1(std::string_view data);
+std::array<std::uint8_t, 20> sha1_portable(std::string_view data);
 
 }  // namespace lienthong::mapping

@@ -186,48 +186,35 @@ std::string_view json_text(const rapidjson::Value& j, std::string& scratch) {
 
 }  // namespace
 
+// Built whole, not written field by field into a copy (see select_in_segment).
 ElementRef ElementRef::child(std::size_t n) const {
-  ElementRef out = *this;
   const auto n16 = static_cast<std::uint16_t>(n);
   if (is_segment()) {
     // A segment's field comes from the segment view; the raw includes the id.
-    hl7v2::Segment seg(element.raw(), element.syntax());
-    out.element = seg.field(n);
-    out.field = n16;
-    out.repetition = 0;
-    return out;
+    return ElementRef{hl7v2::Segment(element.raw(), element.syntax()).field(n), segment, n16, 0, 0, 0};
   }
   switch (element.level()) {
     case Level::kField:
-      out.element = element.component(n);
-      out.repetition = 1;
-      out.component = n16;
-      break;
+      return ElementRef{element.component(n), segment, field, 1, n16, 0};
     case Level::kRepetition:
-      out.element = element.component(n);
-      out.component = n16;
-      break;
+      return ElementRef{element.component(n), segment, field, repetition, n16, 0};
     case Level::kComponent:
-      out.element = element.subcomponent(n);
-      out.subcomponent = n16;
-      break;
+      return ElementRef{element.subcomponent(n), segment, field, repetition, component, n16};
     case Level::kSubcomponent:
     case Level::kOpaque:
-      out.element = n == 1 ? element : hl7v2::Element({}, element.syntax(), element.level());
       break;
   }
-  return out;
+  return ElementRef{n == 1 ? element : hl7v2::Element({}, element.syntax(), element.level()), segment, field,
+                    repetition, component, subcomponent};
 }
 
 ElementRef ElementRef::repetition_at(std::size_t n) const {
-  ElementRef out = *this;
   if (!is_segment() && element.level() == Level::kField) {
-    out.element = element.repetition(n);
-    out.repetition = static_cast<std::uint16_t>(n);
-  } else if (n != 1) {
-    out.element = hl7v2::Element({}, element.syntax(), element.level());
+    return ElementRef{element.repetition(n), segment, field, static_cast<std::uint16_t>(n), component, subcomponent};
   }
-  return out;
+  if (n == 1) return *this;
+  return ElementRef{hl7v2::Element({}, element.syntax(), element.level()), segment, field, repetition, component,
+                    subcomponent};
 }
 
 bool is_empty(const Value& v) {
@@ -289,6 +276,13 @@ std::string text_of(const Value& v) {
   std::string_view t = text_of(v, scratch);
   if (t.data() == scratch.data()) return scratch;
   return std::string(t);
+}
+
+bool json_plain(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') return false;
+  }
+  return true;
 }
 
 bool plain_element_text(const ElementRef& ref, std::string_view& text) {

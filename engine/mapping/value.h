@@ -63,8 +63,21 @@ class Value {
   static Value number(double v, bool integer) { return Value(Payload(std::in_place_index<2>, Number{v, integer})); }
   static Value integer(std::int64_t v) { return number(static_cast<double>(v), true); }
   // `s` must outlive the value (see above).
-  static Value text(std::string_view s) { return Value(Payload(std::in_place_index<3>, s)); }
+  static Value text(std::string_view s) { return Value(Payload(std::in_place_index<3>, Text{s.data(), s.size(), false})); }
+  // A text known to need no escaping in JSON (no quote, backslash or control
+  // character: ids, times, checked literals), so output copies it as it is.
+  static Value plain_text(std::string_view s) {
+    return Value(Payload(std::in_place_index<3>, Text{s.data(), s.size(), true}));
+  }
   static Value element(const ElementRef& e) { return Value(Payload(std::in_place_index<4>, e)); }
+  // The same, built in place from its parts (no temporary reference to copy:
+  // paths make many of these).
+  static Value element(const hl7v2::Element& e, std::uint32_t segment, std::uint16_t field, std::uint16_t repetition,
+                       std::uint16_t component, std::uint16_t subcomponent) {
+    Value v;
+    v.payload_.emplace<4>(e, segment, field, repetition, component, subcomponent);
+    return v;
+  }
   // `items` must outlive the value (see above).
   static Value list(std::span<const Value> items) {
     return Value(Payload(std::in_place_index<5>, List{items.data(), items.size()}));
@@ -77,7 +90,11 @@ class Value {
 
   bool as_bool() const { return std::get<1>(payload_); }
   const Number& as_number() const { return std::get<2>(payload_); }
-  std::string_view as_text() const { return std::get<3>(payload_); }
+  std::string_view as_text() const {
+    const Text& t = std::get<3>(payload_);
+    return std::string_view(t.data, t.size);
+  }
+  bool is_plain_text() const { return std::get<3>(payload_).plain; }
   const ElementRef& as_element() const { return std::get<4>(payload_); }
   std::span<const Value> as_list() const {
     const List& l = std::get<5>(payload_);
@@ -86,11 +103,16 @@ class Value {
   const rapidjson::Value& as_json() const { return *std::get<6>(payload_); }
 
  private:
+  struct Text {
+    const char* data;
+    std::size_t size;
+    bool plain;
+  };
   struct List {
     const Value* items;
     std::size_t size;
   };
-  using Payload = std::variant<std::monostate, bool, Number, std::string_view, ElementRef, List, const rapidjson::Value*>;
+  using Payload = std::variant<std::monostate, bool, Number, Text, ElementRef, List, const rapidjson::Value*>;
   explicit Value(Payload p) : payload_(p) {}
   Payload payload_;
 };
@@ -115,6 +137,9 @@ std::string text_of(const Value& v);
 // quote, backslash or control character): the one scan output needs. False
 // when the text needs text_of().
 bool plain_element_text(const ElementRef& ref, std::string_view& text);
+
+// Whether JSON takes `text` as it is: no quote, backslash or control character.
+bool json_plain(std::string_view text);
 
 // The element a value stands for when it is one (the first item of a list of
 // elements counts), for explain notes and warnings; nullptr otherwise.

@@ -5,6 +5,7 @@
 #include <string>
 
 using lienthong::mapping::sha1;
+using lienthong::mapping::sha1_portable;
 using lienthong::mapping::uuid5;
 
 namespace {
@@ -37,6 +38,17 @@ TEST_CASE("sha1: lengths around the 64-byte block and padding boundaries") {
   CHECK(hex(sha1(std::string(64, 'a'))) == "0098ba824b5c16427bd7a1122a5a442a25ec644d");
   CHECK(hex(sha1("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopq"
                  "klmnopqrlmnopqrsmnopqrstnopqrstu")) == "a49b2446a02c645bf419f995b67091253a04a259");
+}
+
+TEST_CASE("sha1: the processor's SHA rounds and the portable rounds agree") {
+  // sha1() may run on the SHA extensions; the portable rounds are checked too.
+  CHECK(hex(sha1_portable("abc")) == "a9993e364706816aba3e25717850c26c9cd0d89d");
+  CHECK(hex(sha1_portable(std::string(1000000, 'a'))) == "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+  std::string data;
+  for (int n = 0; n < 300; ++n) {
+    CHECK(sha1(data) == sha1_portable(data));
+    data.push_back(static_cast<char>('a' + (n * 7) % 26));
+  }
 }
 
 TEST_CASE("uuid5: RFC 9562 example (DNS namespace, www.example.com)") {
