@@ -85,13 +85,14 @@ Result<std::shared_ptr<const MappingPlan>> Compiler::compile(const std::filesyst
   const std::string shown = path.string();
   file_ = std::make_shared<const std::string>(shown);
   std::string why;
-  const rapidjson::Document* doc = sources_.load(path, shown, errors_, why);
+  const std::string key = file_key(path);
+  const rapidjson::Document* doc = sources_.load(path, key, shown, errors_, why);
   MappingInfo info;
   NodePtr root;
   if (doc == nullptr) {
     if (!why.empty()) errors_.push_back(shown + ": cannot read: " + why);
   } else {
-    include_stack_.push_back({file_key(path), shown});
+    include_stack_.push_back({key, shown});
     if (doc->IsObject() && doc->HasMember("$mapping")) info = read_info((*doc)["$mapping"], "$.$mapping");
     root = compile_value(*doc, "$", Place{false, true});
   }

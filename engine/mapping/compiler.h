@@ -11,7 +11,9 @@
 // bindings a run copies on entry (IncludeUse). An unknown name is therefore
 // reported where the place cannot resolve it, at the uses inside the file.
 //
-// Thread-safety: a Compiler serves one compile() call on one thread.
+// Thread-safety: a Compiler serves one compile() call on one thread; the
+// regular expressions built are shared by all compiles of the process (a
+// locked cache: std::regex is slow to build and immutable once built).
 #pragma once
 
 #include <cstddef>
@@ -137,7 +139,6 @@ class Compiler final : public ExprScope {
   std::vector<NodePtr> included_;                   // their skeletons, for the plan
   int private_depth_ = 0;                           // > 0 while compiling a private copy
   std::set<std::string> broken_tables_;
-  std::map<std::string, std::shared_ptr<const std::regex>> regexes_;
   std::uint32_t slots_ = 0;
   std::shared_ptr<const std::string> file_;
   // The string being parsed, for parameters' uses.

@@ -2,6 +2,7 @@
 // (bindings in scope, parameters of included files), code tables, regular
 // expressions, and $include files, each compiled once.
 #include <algorithm>
+#include <mutex>
 
 #include "engine/mapping/compiler.h"
 
@@ -31,14 +32,21 @@ std::optional<std::uint32_t> Compiler::resolve(std::string_view name, const std:
   return found->slot;
 }
 
-// std::regex is slow to build and mappings repeat their patterns: each is built once.
+// std::regex is slow to build (a sixth of loading the shipped mappings) and
+// the mappings of one process repeat their patterns: each pattern is built
+// once per process. A compiled regex is immutable, so plans share it.
 Result<std::shared_ptr<const std::regex>> Compiler::regex(const std::string& pattern) {
-  auto found = regexes_.find(pattern);
-  if (found != regexes_.end()) return found->second;
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const std::regex>> built;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto found = built.find(pattern);
+    if (found != built.end()) return found->second;
+  }
   try {
     auto compiled = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
-    regexes_.emplace(pattern, compiled);
-    return std::shared_ptr<const std::regex>(compiled);
+    std::lock_guard<std::mutex> lock(mutex);
+    return built.emplace(pattern, std::move(compiled)).first->second;
   } catch (const std::regex_error& err) {
     return Error{err.what(), {}};
   }
@@ -88,7 +96,7 @@ std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::
   auto cached = includes_.find(key);
   if (private_copy || cached == includes_.end()) {
     std::string why;
-    const rapidjson::Document* doc = sources_.load(full, shown, errors_, why);
+    const rapidjson::Document* doc = sources_.load(full, key, shown, errors_, why);
     if (doc == nullptr) {
       if (!why.empty()) error(path, "cannot include '" + shown + "': " + why);
       return nullptr;

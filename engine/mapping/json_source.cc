@@ -38,7 +38,12 @@ bool plain_key(std::string_view key) {
 
 const rapidjson::Document* JsonSources::load(const std::filesystem::path& path, const std::string& shown,
                                              std::vector<std::string>& errors, std::string& why) {
-  const std::string key = file_key(path);
+  return load(path, file_key(path), shown, errors, why);
+}
+
+const rapidjson::Document* JsonSources::load(const std::filesystem::path& path, const std::string& key,
+                                             const std::string& shown, std::vector<std::string>& errors,
+                                             std::string& why) {
   auto found = files_.find(key);
   if (found != files_.end()) {
     why = found->second.read_error;

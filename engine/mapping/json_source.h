@@ -24,6 +24,9 @@ class JsonSources {
   // column C: why" to `errors` once, however often the file is asked for.
   const rapidjson::Document* load(const std::filesystem::path& path, const std::string& shown,
                                   std::vector<std::string>& errors, std::string& why);
+  // The same, for a caller that already has the file's key (file_key asks the file system).
+  const rapidjson::Document* load(const std::filesystem::path& path, const std::string& key, const std::string& shown,
+                                  std::vector<std::string>& errors, std::string& why);
 
  private:
   struct Entry {
