@@ -75,7 +75,7 @@ class Value {
   static Value element(const hl7v2::Element& e, std::uint32_t segment, std::uint16_t field, std::uint16_t repetition,
                        std::uint16_t component, std::uint16_t subcomponent) {
     Value v;
-    v.payload_.emplace<4>(e, segment, field, repetition, component, subcomponent);
+    v.payload_.emplace<4>(ElementRef{e, segment, field, repetition, component, subcomponent});
     return v;
   }
   // `items` must outlive the value (see above).
