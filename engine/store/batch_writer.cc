@@ -3,12 +3,6 @@
 namespace lienthong::store {
 namespace {
 
-// A failed fsync may have dropped pages the kernel had accepted; what is on disk
-// is no longer known, so nothing more is written (STORE-3).
-bool is_sync_failure(int rc) {
-  return rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_DIR_FSYNC;
-}
-
 constexpr const char* kFindOriginal =
     "SELECT id, ack FROM messages WHERE source = ?1 AND sending_application = ?2"
     " AND sending_facility = ?3 AND control_id = ?4 AND status = 'accepted'"
@@ -21,9 +15,11 @@ constexpr const char* kInsert =
 
 }  // namespace
 
-Result<BatchWriter> BatchWriter::create(sqlite::Connection db, std::int64_t duplicate_window_us) {
+Result<BatchWriter> BatchWriter::create(sqlite::Connection db, std::int64_t duplicate_window_us,
+                                        WriteFuse& fuse) {
   BatchWriter w;
   w.window_us_ = duplicate_window_us;
+  w.fuse_ = &fuse;
   sqlite3* raw = db.get();
   w.db_ = std::move(db);
   struct Entry {
@@ -81,7 +77,7 @@ std::vector<Result<Appended>> BatchWriter::commit(const std::vector<PendingAppen
   auto fail_all = [&](const std::string& why) {
     return std::vector<Result<Appended>>(batch.size(), Result<Appended>(Error{why, {}}));
   };
-  if (broken_) return fail_all(*broken_);
+  if (fuse_->blown()) return fail_all(fuse_->reason().value_or("store is read-only"));
 
   int rc = begin_.step();
   begin_.reset();
@@ -111,8 +107,12 @@ std::vector<Result<Appended>> BatchWriter::commit(const std::vector<PendingAppen
     if (rc == SQLITE_DONE) return out;
     failure = sqlite::describe(db_.get(), rc, "store commit failed");
     if (is_sync_failure(rc)) {
-      broken_ = "store is read-only after a failed fsync (" + *failure +
-                "); restart the engine after checking the disk";
+      // A failed fsync may have dropped pages the kernel had accepted; what is on
+      // disk is no longer known, so nothing more is written (STORE-3.2), not even
+      // the checkpoint SQLite runs when the last connection closes.
+      fuse_->blow("store is read-only after a failed fsync (" + *failure +
+                  "); restart the engine after checking the disk");
+      sqlite3_db_config(db_.get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     }
   }
   // A failed COMMIT may already have rolled back; ROLLBACK again would error.

@@ -56,16 +56,30 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteStoreOptions option
   }
   if (auto s = migrate(db->get()); !s) return at(path, s.error());
 
+  std::unique_ptr<SqliteStore> store(new SqliteStore());
   const std::int64_t window_us = options.duplicate_window_seconds * 1'000'000;
-  auto writer = BatchWriter::create(std::move(*db), window_us);
+  auto writer = BatchWriter::create(std::move(*db), window_us, store->fuse_);
   if (!writer) return at(path, writer.error());
+  store->writer_ = std::make_unique<BatchWriter>(std::move(*writer));
+
+  // The checkpointer syncs exactly as the writer does (STORE-8.2).
+  auto ckpt_db = sqlite::open(path, SQLITE_OPEN_READWRITE, options.vfs, 0);
+  if (!ckpt_db) return ckpt_db.error();
+  if (auto s = sqlite::exec(ckpt_db->get(), synchronous_pragma(options.synchronous)); !s) {
+    return at(path, s.error());
+  }
+  auto checkpointer = Checkpointer::start(std::move(*ckpt_db), options.checkpoint, store->fuse_,
+                                          options.on_warning);
+  if (!checkpointer) return at(path, checkpointer.error());
+  store->checkpointer_ = std::move(*checkpointer);
+  if (auto s = store->checkpointer_->attach(store->writer_->connection()); !s) {
+    return at(path, s.error());
+  }
 
   auto reader = sqlite::open(path, SQLITE_OPEN_READONLY, options.vfs, options.busy_timeout_ms);
   if (!reader) return reader.error();
 
-  std::unique_ptr<SqliteStore> store(new SqliteStore());
   store->options_ = std::move(options);
-  store->writer_ = std::make_unique<BatchWriter>(std::move(*writer));
   store->reader_ = std::move(*reader);
   store->writer_thread_ = std::thread([s = store.get()] { s->run_writer(); });
   return store;
@@ -105,7 +119,11 @@ void SqliteStore::run_writer() {
   for (;;) {
     std::vector<PendingAppend> batch = queue_.take_batch(options_.batch_max, delay);
     if (batch.empty()) return;
-    std::vector<Result<Appended>> outcomes = writer_->commit(batch);
+    std::vector<Result<Appended>> outcomes;
+    {
+      std::lock_guard gate(checkpointer_->writer_gate());
+      outcomes = writer_->commit(batch);
+    }
     if (outcomes.front().ok()) {
       commits_.fetch_add(1, std::memory_order_relaxed);
       for (const auto& o : outcomes) {
@@ -113,10 +131,6 @@ void SqliteStore::run_writer() {
       }
     } else {
       failed_batches_.fetch_add(1, std::memory_order_relaxed);
-      if (writer_->broken()) {
-        std::lock_guard lock(broken_mu_);
-        broken_ = writer_->broken();
-      }
     }
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
   }
@@ -126,6 +140,14 @@ void SqliteStore::close() {
   std::call_once(close_once_, [this] {
     queue_.close();
     if (writer_thread_.joinable()) writer_thread_.join();
+    // After the last commit: the final TRUNCATE checkpoint (STORE-7.2).
+    if (checkpointer_) {
+      if (writer_) Checkpointer::detach(writer_->connection());
+      checkpointer_->stop();
+    }
+    if (writer_ && fuse_.blown()) {
+      sqlite3_db_config(writer_->connection(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    }
     writer_.reset();
     std::lock_guard lock(read_mu_);
     reader_.reset();
@@ -164,13 +186,13 @@ Result<std::string> SqliteStore::integrity_check() {
 }
 
 SqliteStoreStats SqliteStore::stats() const {
-  return SqliteStoreStats{commits_.load(), failed_batches_.load(), stored_.load(),
-                          duplicates_.load()};
+  SqliteStoreStats out{commits_.load(), failed_batches_.load(), stored_.load(),
+                       duplicates_.load(), {}};
+  // checkpointer_ lives as long as the store (close() only stops it).
+  if (checkpointer_) out.checkpoint = checkpointer_->stats();
+  return out;
 }
 
-std::optional<std::string> SqliteStore::broken() const {
-  std::lock_guard lock(broken_mu_);
-  return broken_;
-}
+std::optional<std::string> SqliteStore::broken() const { return fuse_.reason(); }
 
 }  // namespace lienthong::store

@@ -1,9 +1,11 @@
 // SqliteStore: the embedded Store, one SQLite file in WAL mode.
 //
 // One writer thread owns the write connection and group-commits queued appends
-// (batch_writer.h); list()/get() use a separate read connection, so readers never
-// wait for a commit. open_readonly() gives a reader that works beside a running
-// engine (another process holding the writer). Durability and duplicate rules:
+// (batch_writer.h); a checkpointer thread with its own connection copies the WAL
+// into the database file (checkpointer.h), so no commit waits for a checkpoint;
+// list()/get() use a separate read connection, so readers never wait for a
+// commit. open_readonly() gives a reader that works beside a running engine
+// (another process holding the writer). Durability and duplicate rules:
 // docs/specs/store.md.
 //
 // Thread-safety: every method may be called from any thread. Callbacks run on the
@@ -20,8 +22,10 @@
 #include <thread>
 
 #include "engine/store/append_queue.h"
+#include "engine/store/checkpointer.h"
 #include "engine/store/sqlite_handle.h"
 #include "engine/store/store.h"
+#include "engine/store/write_fuse.h"
 
 namespace lienthong::store {
 
@@ -37,6 +41,9 @@ struct SqliteStoreOptions {
   std::int64_t batch_delay_us = 0;           // how long a batch waits to fill; 0 = not at all
   int busy_timeout_ms = 5000;                // waiting for another process's lock
   std::string vfs;                           // SQLite VFS name; empty = default (tests)
+  CheckpointOptions checkpoint;              // when the WAL is copied into the database
+  StoreWarning on_warning;                   // checkpoint trouble, called on the checkpointer's
+                                             // thread (log it; do not block); empty = dropped
 };
 
 struct SqliteStoreStats {
@@ -44,6 +51,7 @@ struct SqliteStoreStats {
   std::uint64_t failed_batches = 0;
   std::uint64_t stored = 0;        // records inserted
   std::uint64_t duplicates = 0;    // records answered as duplicates
+  CheckpointStats checkpoint;
 };
 
 class SqliteStore final : public Store {
@@ -76,6 +84,8 @@ class SqliteStore final : public Store {
   SqliteStoreOptions options_;
   bool readonly_ = false;
   AppendQueue queue_;
+  WriteFuse fuse_;                       // before the writer and checkpointer: outlives them
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<BatchWriter> writer_;  // touched only by the writer thread
   std::thread writer_thread_;
   std::once_flag close_once_;
@@ -84,8 +94,6 @@ class SqliteStore final : public Store {
   sqlite::Connection reader_;
 
   std::atomic<std::uint64_t> commits_{0}, failed_batches_{0}, stored_{0}, duplicates_{0};
-  mutable std::mutex broken_mu_;
-  std::optional<std::string> broken_;
 };
 
 }  // namespace lienthong::store

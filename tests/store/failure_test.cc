@@ -79,7 +79,10 @@ TEST_CASE("a failed fsync stops all writing with the reason (STORE-3.2)", "[stor
   auto read = (*store)->get(kept->id);
   REQUIRE(read.ok());
   CHECK(read->has_value());
+  // Nothing is written after the failure: no checkpoint, not even at close.
+  const std::uint64_t writes = vfs.writes();
   (*store)->close();
+  CHECK(vfs.writes() == writes);
   vfs.revive();
 }
 

@@ -62,10 +62,15 @@ TEST_CASE("a batch closes at batch_max (STORE-2)", "[store]") {
   CHECK((*store)->stats().commits == 2);
 }
 
-TEST_CASE("a read-only opener reads while the writer appends (STORE-6)", "[store]") {
+TEST_CASE("a read-only opener reads while the writer appends and checkpoints run (STORE-6)",
+          "[store]") {
   TempDir dir;
   const std::string path = dir.file("store.db");
-  auto store = SqliteStore::open(options_for(path));
+  auto opts = options_for(path);
+  opts.checkpoint.pages = 8;  // copies and WAL restarts while the reader reads
+  opts.checkpoint.interval = std::chrono::milliseconds(1);
+  opts.checkpoint.wal_limit_bytes = 16 * 4096;
+  auto store = SqliteStore::open(opts);
   REQUIRE(store.ok());
   REQUIRE(lienthong::testing::append_wait(**store, make_record("FIRST")).ok());
   auto reader = SqliteStore::open_readonly(path);
@@ -94,6 +99,8 @@ TEST_CASE("a read-only opener reads while the writer appends (STORE-6)", "[store
   auto l = (*reader)->list(all);
   REQUIRE(l.ok());
   CHECK(l->size() == kTotal + 1);
+  CHECK(lienthong::testing::eventually([&] { return (*store)->stats().checkpoint.checkpoints >= 1; }));
+  CHECK((*store)->stats().checkpoint.failures == 0);
   bool called = false;
   (*reader)->append(make_record("NO"), [&](Result<Appended> r) {
     called = true;

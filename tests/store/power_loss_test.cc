@@ -1,7 +1,9 @@
 // Power loss (docs/specs/store.md STORE-1): with synchronous=FULL every append
 // whose callback said "stored" survives a power cut that throws away every
-// unsynced write; with synchronous=OFF the same cut loses acknowledged records,
-// which shows the test VFS really drops data (so the first test can fail).
+// unsynced write, also when checkpoints had copied pages into the database file
+// and the WAL had started over before the cut (STORE-8.2); with synchronous=OFF
+// the same cut loses acknowledged records, which shows the test VFS really drops
+// data (so the first tests can fail).
 #include <sqlite3.h>
 
 #include <atomic>
@@ -23,26 +25,42 @@ using lienthong::testing::TempDir;
 
 namespace {
 
+struct CutPlan {
+  Synchronous sync = Synchronous::kFull;
+  std::size_t cut_after = 0;     // acknowledgements before the cut
+  CheckpointOptions checkpoint;  // the store's defaults unless a test sets them
+  // Also wait, before cutting, until a checkpoint has synced the database file
+  // and the WAL has started over (its header rewritten) at least once.
+  bool after_checkpoint = false;
+};
+
 struct CutResult {
   std::vector<std::string> acked;  // control ids whose callback said stored
   std::map<std::string, int> found;  // control id -> rows after the cut
   std::string integrity;
+  bool checkpointed = false;  // a database sync and a WAL restart happened before the cut
 };
 
-// Streams appends from 4 threads, cuts power after `cut_after` acknowledgements
-// while appends are still in flight, then reopens through the normal VFS.
-CutResult run_power_cut(Synchronous sync, std::size_t cut_after) {
+// Streams appends from 4 threads, cuts power after `plan.cut_after`
+// acknowledgements while appends are still in flight, then reopens through the
+// normal VFS.
+CutResult run_power_cut(const CutPlan& plan) {
   PowerLossVfs& vfs = PowerLossVfs::instance();
   vfs.revive();
   TempDir dir;
   auto opts = options_for(dir.file("store.db"));
   opts.vfs = PowerLossVfs::kName;
-  opts.synchronous = sync;
+  opts.synchronous = plan.sync;
   opts.batch_max = 16;
+  opts.checkpoint = plan.checkpoint;
   CutResult out;
   {
     auto store = SqliteStore::open(opts);
     REQUIRE(store.ok());
+    const std::uint64_t db_syncs_at_open = vfs.db_syncs();
+    auto checkpointed = [&] {
+      return vfs.db_syncs() > db_syncs_at_open && vfs.wal_header_writes() >= 2;
+    };
     constexpr std::size_t kThreads = 4, kEach = 400, kTotal = kThreads * kEach;
     std::mutex mu;
     std::condition_variable cv;
@@ -71,9 +89,12 @@ CutResult run_power_cut(Synchronous sync, std::size_t cut_after) {
     }
     {
       std::unique_lock lock(mu);
-      cv.wait_for(lock, std::chrono::seconds(30), [&] { return acked.size() >= cut_after; });
+      cv.wait_for(lock, std::chrono::seconds(30), [&] {
+        return acked.size() >= plan.cut_after && (!plan.after_checkpoint || checkpointed());
+      });
+      out.checkpointed = checkpointed();
     }
-    vfs.power_cut();  // appends are still being pushed and committed
+    vfs.power_cut();  // appends (and checkpoints) are still running
     stop = true;
     for (auto& p : producers) p.join();
     (*store)->close();  // everything after the cut fails; nothing is written
@@ -95,6 +116,18 @@ CutResult run_power_cut(Synchronous sync, std::size_t cut_after) {
   return out;
 }
 
+void check_all_acked_found_once(const CutResult& r) {
+  CHECK(r.integrity == "ok");
+  std::size_t missing = 0, twice = 0;
+  for (const auto& id : r.acked) {
+    auto it = r.found.find(id);
+    if (it == r.found.end()) ++missing;
+    else if (it->second != 1) ++twice;
+  }
+  CHECK(missing == 0);
+  CHECK(twice == 0);
+}
+
 }  // namespace
 
 TEST_CASE("synchronous=FULL: every acknowledged append survives a power cut (STORE-1.1)",
@@ -106,23 +139,43 @@ TEST_CASE("synchronous=FULL: every acknowledged append survives a power cut (STO
   for (int round = 0; round < 3; ++round) {
     std::size_t cut_after = std::uniform_int_distribution<std::size_t>(1, 600)(rng);
     CAPTURE(round, cut_after);
-    CutResult r = run_power_cut(Synchronous::kFull, cut_after);
+    CutPlan plan;
+    plan.cut_after = cut_after;
+    CutResult r = run_power_cut(plan);
     REQUIRE(r.acked.size() >= cut_after);
-    CHECK(r.integrity == "ok");
-    std::size_t missing = 0, twice = 0;
-    for (const auto& id : r.acked) {
-      auto it = r.found.find(id);
-      if (it == r.found.end()) ++missing;
-      else if (it->second != 1) ++twice;
-    }
-    CHECK(missing == 0);
-    CHECK(twice == 0);
+    check_all_acked_found_once(r);
+  }
+}
+
+TEST_CASE("synchronous=FULL: acknowledged appends survive a cut after checkpoints copied pages "
+          "into the database file and the WAL started over (STORE-1.1, STORE-8.2)",
+          "[store][power]") {
+  std::random_device rd;
+  const unsigned seed = rd();
+  CAPTURE(seed);
+  std::mt19937 rng(seed);
+  for (int round = 0; round < 3; ++round) {
+    CutPlan plan;
+    plan.cut_after = std::uniform_int_distribution<std::size_t>(1, 600)(rng);
+    // Checkpoints all the time, so cuts also land in the middle of one.
+    plan.checkpoint.pages = 8;
+    plan.checkpoint.interval = std::chrono::milliseconds(1);
+    plan.checkpoint.wal_limit_bytes = 16 * 4096;
+    plan.after_checkpoint = true;
+    CAPTURE(round, plan.cut_after);
+    CutResult r = run_power_cut(plan);
+    REQUIRE(r.checkpointed);
+    REQUIRE(r.acked.size() >= plan.cut_after);
+    check_all_acked_found_once(r);
   }
 }
 
 TEST_CASE("synchronous=OFF: the same cut loses acknowledged appends (the VFS drops data)",
           "[store][power]") {
-  CutResult r = run_power_cut(Synchronous::kOff, 300);
+  CutPlan plan;
+  plan.sync = Synchronous::kOff;
+  plan.cut_after = 300;
+  CutResult r = run_power_cut(plan);
   REQUIRE(r.acked.size() >= 300);
   std::size_t missing = 0;
   for (const auto& id : r.acked) missing += r.found.count(id) == 0 ? 1 : 0;

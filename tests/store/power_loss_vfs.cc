@@ -9,7 +9,9 @@
 #include <map>
 #include <mutex>
 #include <new>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace lienthong::testing {
@@ -31,8 +33,13 @@ struct Shared {
   std::map<std::string, FileState> files;  // by path
   bool dead = false;
   bool fail_syncs = false;
+  bool fail_db_syncs = false;
   bool disk_full = false;
   std::uint64_t syncs = 0;
+  std::uint64_t writes = 0;
+  std::uint64_t db_syncs = 0;
+  std::uint64_t wal_header_writes = 0;
+  std::set<std::thread::id> db_writers;
 };
 
 Shared& shared() {
@@ -44,7 +51,14 @@ struct ShimFile {
   sqlite3_file base;     // first: SQLite sees a ShimFile as a sqlite3_file
   sqlite3_file* real;    // lives right after this struct, in SQLite's allocation
   std::string path;      // empty for temporary files, which are not tracked
+  bool is_db = false;    // a main database file (not a WAL or journal)
+  bool is_wal = false;
 };
+
+bool ends_with(const std::string& s, const char* tail) {
+  const std::size_t n = std::strlen(tail);
+  return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
+}
 
 constexpr std::size_t kRealOffset = (sizeof(ShimFile) + 15) / 16 * 16;
 
@@ -92,6 +106,9 @@ int shim_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   if (shim(f)->path.empty()) return real(f)->pMethods->xWrite(real(f), buf, n, off);
   if (s.disk_full) return SQLITE_FULL;
   save_old(s, shim(f), off, n);
+  ++s.writes;
+  if (shim(f)->is_db) s.db_writers.insert(std::this_thread::get_id());
+  if (shim(f)->is_wal && off == 0) ++s.wal_header_writes;
   return real(f)->pMethods->xWrite(real(f), buf, n, off);
 }
 
@@ -102,6 +119,7 @@ int shim_truncate(sqlite3_file* f, sqlite3_int64 size) {
   if (!shim(f)->path.empty()) {
     std::int64_t now = real_size(real(f));
     if (size < now) save_old(s, shim(f), size, now - size);
+    ++s.writes;
   }
   return real(f)->pMethods->xTruncate(real(f), size);
 }
@@ -110,12 +128,14 @@ int shim_sync(sqlite3_file* f, int flags) {
   Shared& s = shared();
   std::lock_guard lock(s.mu);
   if (s.dead || s.fail_syncs) return SQLITE_IOERR_FSYNC;
+  if (s.fail_db_syncs && shim(f)->is_db) return SQLITE_IOERR_FSYNC;
   int rc = real(f)->pMethods->xSync(real(f), flags);
   if (rc == SQLITE_OK && !shim(f)->path.empty()) {
     FileState& st = state_for(s, shim(f)->path, real(f));
     st.undo.clear();
     st.synced_size = real_size(real(f));
     ++s.syncs;
+    if (shim(f)->is_db) ++s.db_syncs;
   }
   return rc;
 }
@@ -167,6 +187,8 @@ int vfs_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags,
   }
   if (name != nullptr) {
     f->path = name;
+    f->is_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+    f->is_wal = ends_with(f->path, "-wal");
     std::lock_guard lock(s.mu);
     state_for(s, f->path, f->real);
   }
@@ -262,13 +284,23 @@ void PowerLossVfs::revive() {
   s.files.clear();
   s.dead = false;
   s.fail_syncs = false;
+  s.fail_db_syncs = false;
   s.disk_full = false;
   s.syncs = 0;
+  s.writes = 0;
+  s.db_syncs = 0;
+  s.wal_header_writes = 0;
+  s.db_writers.clear();
 }
 
 void PowerLossVfs::fail_syncs(bool on) {
   std::lock_guard lock(shared().mu);
   shared().fail_syncs = on;
+}
+
+void PowerLossVfs::fail_db_syncs(bool on) {
+  std::lock_guard lock(shared().mu);
+  shared().fail_db_syncs = on;
 }
 
 void PowerLossVfs::fail_writes_disk_full(bool on) {
@@ -279,6 +311,26 @@ void PowerLossVfs::fail_writes_disk_full(bool on) {
 std::uint64_t PowerLossVfs::syncs() const {
   std::lock_guard lock(shared().mu);
   return shared().syncs;
+}
+
+std::uint64_t PowerLossVfs::writes() const {
+  std::lock_guard lock(shared().mu);
+  return shared().writes;
+}
+
+std::uint64_t PowerLossVfs::db_syncs() const {
+  std::lock_guard lock(shared().mu);
+  return shared().db_syncs;
+}
+
+std::uint64_t PowerLossVfs::wal_header_writes() const {
+  std::lock_guard lock(shared().mu);
+  return shared().wal_header_writes;
+}
+
+std::set<std::thread::id> PowerLossVfs::db_writers() const {
+  std::lock_guard lock(shared().mu);
+  return shared().db_writers;
 }
 
 }  // namespace lienthong::testing

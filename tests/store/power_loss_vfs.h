@@ -8,14 +8,20 @@
 // delete, like a machine that lost power, until revive(). Files are modelled by
 // their contents only: directory entries (create/delete) count as durable.
 //
-// It also injects faults on demand: xSync failing with SQLITE_IOERR_FSYNC, and
-// xWrite failing with SQLITE_FULL (a full disk).
+// It also injects faults on demand: xSync failing with SQLITE_IOERR_FSYNC (on
+// every file, or on main database files only: what a checkpoint syncs), and
+// xWrite failing with SQLITE_FULL (a full disk). It counts what tests need to
+// see the checkpointer at work: writes, database file syncs, WAL header writes
+// (the first one and each time the WAL starts over) and which threads wrote a
+// main database file.
 //
 // Thread-safety: every method may be called from any thread; the VFS serialises
 // its own bookkeeping and the I/O of tracked files with one mutex.
 #pragma once
 
 #include <cstdint>
+#include <set>
+#include <thread>
 
 namespace lienthong::testing {
 
@@ -30,8 +36,13 @@ class PowerLossVfs {
   // Back to normal: I/O allowed, faults off, current contents count as synced.
   void revive();
   void fail_syncs(bool on);
+  void fail_db_syncs(bool on);  // main database files only; the WAL syncs fine
   void fail_writes_disk_full(bool on);
   std::uint64_t syncs() const;
+  std::uint64_t writes() const;             // xWrite + xTruncate calls that reached a tracked file
+  std::uint64_t db_syncs() const;           // successful syncs of main database files
+  std::uint64_t wal_header_writes() const;  // writes at offset 0 of a WAL
+  std::set<std::thread::id> db_writers() const;  // threads that wrote a main database file
 
  private:
   PowerLossVfs() = default;

@@ -11,6 +11,7 @@
 #include <future>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/store/sqlite_store.h"
@@ -80,6 +81,17 @@ inline Result<store::Appended> append_wait(store::Store& s, store::InboundRecord
     return Error{"test time-out waiting for the append callback", {}};
   }
   return future.get();
+}
+
+// Polls `done` until it is true, for up to 20 s (a time-out only against hangs).
+template <class F>
+bool eventually(F done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
 }
 
 // Collects outcomes of many asynchronous appends.
