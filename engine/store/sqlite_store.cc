@@ -6,6 +6,7 @@
 #include "engine/store/batch_writer.h"
 #include "engine/store/message_query.h"
 #include "engine/store/schema.h"
+#include "engine/store/wal_batch_vfs.h"
 
 namespace lienthong::store {
 namespace {
@@ -47,7 +48,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteStoreOptions option
     if (ec) return Error{"store " + path + ": cannot create directory: " + ec.message(), {}};
   }
 
-  auto db = sqlite::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.vfs,
+  // Only the writer writes the WAL: its connection writes each commit with one call.
+  auto writer_vfs = wal_batch_vfs(options.vfs);
+  if (!writer_vfs) return at(path, writer_vfs.error());
+  auto db = sqlite::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, *writer_vfs,
                          options.busy_timeout_ms);
   if (!db) return db.error();
   if (auto s = use_wal(db->get()); !s) return at(path, s.error());

@@ -33,7 +33,7 @@ TEST_CASE("1000 appends from 8 threads share far fewer commits (STORE-2)", "[sto
   std::set<std::int64_t> ids;
   for (const auto& r : outcomes.results()) {
     REQUIRE(r.has_value());
-    REQUIRE(r->ok());
+    if (!r->ok()) FAIL(r->error().message);
     CHECK_FALSE((*r)->duplicate);
     ids.insert((*r)->id);
   }

@@ -61,7 +61,9 @@ CutResult run_power_cut(const CutPlan& plan) {
     auto checkpointed = [&] {
       return vfs.db_syncs() > db_syncs_at_open && vfs.wal_header_writes() >= 2;
     };
-    constexpr std::size_t kThreads = 4, kEach = 400, kTotal = kThreads * kEach;
+    // Waiting for a checkpoint needs appends to keep coming until the cut.
+    const std::size_t kThreads = 4, kEach = plan.after_checkpoint ? 5000 : 400;
+    const std::size_t kTotal = kThreads * kEach;
     std::mutex mu;
     std::condition_variable cv;
     std::atomic<bool> stop{false};
