@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# ctest mapping_public_inputs: every public HL7 v2 input listed in inputs.tsv either
+# converts with the shipped mappings to a Bundle the official FHIR R4 JSON schema accepts,
+# or is rejected with exit 2 and a reason, as the line says. Each glob must match a file.
+# Usage: convert_and_validate.sh LIENTHONG NODE CORPUS_DIR WORK_DIR INPUTS_TSV
+set -uo pipefail
+
+LIENTHONG="${1:?lienthong executable}"
+NODE="${2:?node}"
+CORPUS="${3:?corpus dir}"
+WORK="${4:?work dir}"
+INPUTS="$(realpath "${5:?inputs.tsv}")"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VALIDATE="$HERE/../fhir_schema/validate.js"
+MAPPINGS="$HERE/../../mappings"
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+passed=0
+failed=0
+fail() {
+  echo "FAIL $1"
+  failed=$((failed + 1))
+}
+bundles=()
+declare -A source_of
+
+while IFS=$'\t' read -r pattern expect; do
+  [[ -z "$pattern" || "$pattern" == \#* ]] && continue
+  shopt -s nullglob
+  files=("$CORPUS"/$pattern)
+  shopt -u nullglob
+  if [[ ${#files[@]} -eq 0 ]]; then
+    fail "$pattern: no file matches"
+    continue
+  fi
+  for f in "${files[@]}"; do
+    name="${f#"$CORPUS"/}"
+    out="$WORK/$(tr '/' '_' <<<"$name").json"
+    status=0
+    "$LIENTHONG" map --mappings "$MAPPINGS" --input "$f" >"$out" 2>"$out.err" || status=$?
+    case "$expect" in
+      bundle)
+        if [[ $status -ne 0 ]]; then
+          fail "$name: exit $status, want a Bundle: $(head -c 300 "$out.err")"
+        elif ! grep -q '"resourceType":"Bundle"' "$out"; then
+          fail "$name: output is not a Bundle"
+        else
+          bundles+=("$out")
+          source_of["$out"]="$name"
+        fi
+        ;;
+      reject\ *)
+        want="${expect#reject }"
+        if [[ $status -ne 2 ]]; then
+          fail "$name: exit $status, want 2 (rejected: $want)"
+        elif [[ -s "$out" ]]; then
+          fail "$name: rejected but wrote output"
+        elif ! grep -Eq -- "$want" "$out.err"; then
+          fail "$name: reason does not match '$want': $(head -c 300 "$out.err")"
+        else
+          echo "ok   $name: rejected ($(head -c 160 "$out.err"))"
+          passed=$((passed + 1))
+        fi
+        ;;
+      *) fail "$INPUTS: unknown expectation '$expect' for $pattern" ;;
+    esac
+  done
+done <"$INPUTS"
+
+if [[ ${#bundles[@]} -gt 0 ]]; then
+  # One validator run for all Bundles (compiling the schema takes seconds).
+  while read -r verdict file rest; do
+    file="${file%:}"
+    name="${source_of[$file]:-$file}"
+    if [[ "$verdict" == ok ]]; then
+      echo "ok   $name: valid Bundle"
+      passed=$((passed + 1))
+    else
+      fail "$name: schema: $rest"
+    fi
+  done < <("$NODE" "$VALIDATE" "${bundles[@]}" 2>&1)
+fi
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 && $passed -gt 0 ]]
