@@ -12,9 +12,9 @@
 #include "cli/input.h"
 #include "engine/mapping/code_table.h"
 #include "engine/mapping/fhir_time.h"
+#include "engine/mapping/mapping_catalog.h"
 #include "engine/mapping/plan.h"
 #include "engine/mapping/run.h"
-#include "engine/mapping/select.h"
 
 namespace lienthong::cli {
 namespace {
@@ -115,40 +115,34 @@ void print_lines(const std::string& text) {
   if (!text.empty()) std::fprintf(stderr, "%s\n", text.c_str());
 }
 
-// Compiles the named mapping, or every DIR/hl7v2/*.json (in name order) to choose
-// from. All compile errors are printed; nullopt then.
-std::optional<std::vector<std::shared_ptr<const mapping::MappingPlan>>> load_plans(const MapArgs& a) {
+// The named mapping, compiled; or the catalog of DIR/hl7v2/*.json to choose
+// from by message type (each file compiled when first chosen). Errors printed.
+struct Mappings {
+  std::shared_ptr<const mapping::MappingPlan> named;
+  std::optional<mapping::MappingCatalog> catalog;
+};
+
+std::optional<Mappings> load_mappings(const MapArgs& a) {
   mapping::CompileOptions options;
   options.root = a.mappings;
   options.tables = std::make_shared<mapping::CodeTables>(fs::path(a.mappings) / "tables");
-  std::vector<fs::path> files;
+  Mappings out;
   if (a.mapping) {
-    files.emplace_back(*a.mapping);
-  } else {
-    const fs::path dir = fs::path(a.mappings) / "hl7v2";
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
-    }
-    if (ec) {
-      std::fprintf(stderr, "lienthong map: cannot read %s: %s\n", dir.string().c_str(), ec.message().c_str());
-      return std::nullopt;
-    }
-    std::sort(files.begin(), files.end());
-  }
-  std::vector<std::shared_ptr<const mapping::MappingPlan>> plans;
-  bool failed = false;
-  for (const fs::path& f : files) {
-    auto plan = mapping::MappingPlan::compile(f, options);
+    auto plan = mapping::MappingPlan::compile(*a.mapping, options);
     if (!plan.ok()) {
       print_lines(plan.error().message);
-      failed = true;
-      continue;
+      return std::nullopt;
     }
-    plans.push_back(*plan);
+    out.named = *plan;
+    return out;
   }
-  if (failed) return std::nullopt;
-  return plans;
+  auto catalog = mapping::MappingCatalog::open(fs::path(a.mappings) / "hl7v2", options);
+  if (!catalog.ok()) {
+    std::fprintf(stderr, "lienthong map: %s\n", catalog.error().message.c_str());
+    return std::nullopt;
+  }
+  out.catalog = std::move(catalog).value();
+  return out;
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -202,21 +196,24 @@ int run_map(const std::vector<std::string>& args) {
     messages.push_back(std::move(message).value());
   }
 
-  auto plans = load_plans(a);
-  if (!plans) return kExitBadInput;
+  auto mappings = load_mappings(a);
+  if (!mappings) return kExitBadInput;
 
   // Everything is mapped before anything is printed: a script never sees half an answer with status 2.
   std::string text;
   for (const hl7v2::Message& m : messages) {
-    const mapping::MappingPlan* plan = nullptr;
-    if (a.mapping) {
-      plan = plans->front().get();
-    } else {
-      plan = mapping::select_mapping(*plans, m.message_code(), m.trigger_event());
+    std::shared_ptr<const mapping::MappingPlan> plan = mappings->named;
+    if (!plan) {
+      auto chosen = mappings->catalog->plan_for(m.message_code(), m.trigger_event());
+      if (!chosen.ok()) {
+        print_lines(chosen.error().message);
+        return kExitBadInput;
+      }
+      plan = *chosen;
       if (plan == nullptr) {
         std::fprintf(stderr, "lienthong map: no mapping for %s^%s in %s (have: %s)\n",
                      std::string(m.message_code()).c_str(), std::string(m.trigger_event()).c_str(),
-                     (fs::path(a.mappings) / "hl7v2").string().c_str(), join(mapping::mapped_types(*plans)).c_str());
+                     (fs::path(a.mappings) / "hl7v2").string().c_str(), join(mappings->catalog->types()).c_str());
         return kExitBadInput;
       }
     }

@@ -6,7 +6,9 @@
 // Thread-safety: pure functions over immutable plans.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +16,11 @@
 #include "engine/mapping/plan.h"
 
 namespace lienthong::mapping {
+
+// Which of the pattern lists (each one file's `$mapping.messages`) takes
+// `message_code`^`trigger`, by the rule above; nullopt when none does.
+std::optional<std::size_t> select_patterns(const std::vector<const std::vector<std::string>*>& lists,
+                                           std::string_view message_code, std::string_view trigger);
 
 // The plan for `message_code`^`trigger` (MSH-9.1, MSH-9.2), or nullptr.
 const MappingPlan* select_mapping(const std::vector<std::shared_ptr<const MappingPlan>>& plans,
