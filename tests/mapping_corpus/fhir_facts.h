@@ -62,6 +62,14 @@
 //   converters costs the identifier fact, not every reference to the resource), or
 //   neither target has any. Exact-text matches are taken first, then the rest greedily in
 //   document order.
+// FACT-10 The message. A Provenance `target` that resolves to the Bundle itself (the oracle
+//   writes `Bundle/<id>`) matches a Provenance `target` that resolves to the MessageHeader
+//   (ours: a transaction's Bundle is not stored, docs/mapping-differences.md D7).
+// FACT-11 Coding-system names. A text fact "system|value" whose system is the oracle's
+//   invented `http://example.com/v2-to-fhir-converter/{CodeSystem,Identifier}/<NAME>` also
+//   matches "<URI>|value" when HL7 publishes URI for the v2 coding-system name NAME
+//   (CVX, MVX, CDCREC, HL7nnnn -> http://terminology.hl7.org/CodeSystem/v2-nnnn;
+//   docs/mapping-differences.md D8). Tried after exact matches.
 //
 // Not facts (on purpose, for now): free text (display, text, note, valueString, comment),
 // telecom and address parts, extensions' urls by themselves, numbers outside quantities

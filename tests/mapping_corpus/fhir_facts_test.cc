@@ -1,4 +1,4 @@
-// The fact comparison (tests/mapping_corpus/fhir_facts.h, rules FACT-1..9), on the public
+// The fact comparison (tests/mapping_corpus/fhir_facts.h, rules FACT-1..11), on the public
 // converter corpus (../shared/corpus/microsoft-fhir-converter) and on small Bundles.
 #include "tests/mapping_corpus/fhir_facts.h"
 
@@ -445,4 +445,38 @@ TEST_CASE("facts: compare reports missing and extra facts per resource type (FAC
   Facts empty;
   CHECK(compare(empty, empty).ratio() == 1.0);
   CHECK(compare(expected, empty).ratio() == 0.0);
+}
+
+TEST_CASE("facts: a Provenance target of the Bundle matches one of the MessageHeader (FACT-10)", "[facts]") {
+  auto bundle = [](const std::string& target, const std::string& label) {
+    return R"({"resourceType": "Bundle", "id": "b1", "identifier": {"value": "MSG1"}, "entry": [
+      {"fullUrl": "urn:uuid:m", "resource": {"resourceType": "MessageHeader", "eventCoding": {"code": "A01"}}},
+      {"fullUrl": "urn:uuid:o", "resource": {"resourceType": "Organization", "name": "X"}},
+      {"resource": {"resourceType": "Provenance", ")" + label + R"(": [{"reference": ")" + target + R"("}]}}]})";
+  };
+  Facts expected = facts_of(bundle("Bundle/b1", "target"));
+  CHECK(compare(expected, facts_of(bundle("urn:uuid:m", "target"))).by_type.at("Provenance").matched == 1);
+  // Only the message: another target, or another element, does not stand for it.
+  CHECK(compare(expected, facts_of(bundle("urn:uuid:o", "target"))).by_type.at("Provenance").matched == 0);
+  Facts entity = facts_of(bundle("Bundle/b1", "entity"));
+  CHECK(compare(entity, facts_of(bundle("urn:uuid:m", "entity"))).by_type.at("Provenance").matched == 0);
+}
+
+TEST_CASE("facts: the oracle's invented system for a known v2 coding-system name matches its URI (FACT-11)",
+          "[facts]") {
+  auto bundle = [](const std::string& system, const std::string& code) {
+    return R"({"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Immunization",
+      "vaccineCode": {"coding": [{"system": ")" + system + R"(", "code": ")" + code + R"("}]}}}]})";
+  };
+  const std::string base = "http://example.com/v2-to-fhir-converter/CodeSystem/";
+  auto matched = [&](const std::string& e_sys, const std::string& a_sys, const std::string& a_code) {
+    return compare(facts_of(bundle(e_sys, "88")), facts_of(bundle(a_sys, a_code))).matched;
+  };
+  CHECK(matched(base + "CVX", "http://hl7.org/fhir/sid/cvx", "88") == 1);
+  CHECK(matched(base + "HL70163", "http://terminology.hl7.org/CodeSystem/v2-0163", "88") == 1);
+  CHECK(matched(base + "CDCREC", "urn:oid:2.16.840.1.113883.6.238", "88") == 1);
+  // The code must still be the same, and a name without a published URI stays as it is.
+  CHECK(matched(base + "CVX", "http://hl7.org/fhir/sid/cvx", "89") == 0);
+  CHECK(matched(base + "LOCAL", "http://hl7.org/fhir/sid/cvx", "88") == 0);
+  CHECK(matched(base + "HL7016", "http://terminology.hl7.org/CodeSystem/v2-016", "88") == 0);
 }
