@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "adapters/mllp/answer_inbox.h"
 #include "adapters/mllp/mllp_session.h"
 
 namespace lienthong::adapters::mllp {
@@ -91,6 +92,7 @@ class MllpListener::Impl : public std::enable_shared_from_this<MllpListener::Imp
         acceptor_(strand_),
         retry_timer_(strand_),
         counters_(std::make_shared<ListenerCounters>()),
+        inbox_(std::make_shared<AnswerInbox>(io.get_executor())),
         registry_(std::make_shared<SessionRegistry>()) {
     auto settings = std::make_shared<SessionSettings>();
     settings->listener_name = config_.name;
@@ -174,6 +176,8 @@ class MllpListener::Impl : public std::enable_shared_from_this<MllpListener::Imp
     return s;
   }
 
+  void drop_answers() { inbox_->clear(); }
+
   void close_acceptor() {
     shutting_down_ = true;
     boost::system::error_code ignored;
@@ -215,8 +219,8 @@ class MllpListener::Impl : public std::enable_shared_from_this<MllpListener::Imp
       socket.set_option(tcp::no_delay(true), ignored);
       const std::uint64_t id = next_id_++;
       auto registry = registry_;
-      auto session = std::make_shared<MllpSession>(std::move(socket), peer, settings_, counters_, sink_,
-                                                   [registry, id] { registry->remove(id); });
+      auto session = std::make_shared<MllpSession>(std::move(socket), peer, settings_, counters_, inbox_,
+                                                   sink_, [registry, id] { registry->remove(id); });
       registry_->add(id, session);
       log(LogLevel::kDebug, "event=mllp.connection peer=" + peer);
       session->start();
@@ -235,6 +239,7 @@ class MllpListener::Impl : public std::enable_shared_from_this<MllpListener::Imp
   tcp::acceptor acceptor_;
   asio::steady_timer retry_timer_;
   std::shared_ptr<ListenerCounters> counters_;
+  std::shared_ptr<AnswerInbox> inbox_;
   std::shared_ptr<SessionRegistry> registry_;
   std::shared_ptr<const SessionSettings> settings_;
   std::uint16_t port_ = 0;
@@ -245,7 +250,10 @@ class MllpListener::Impl : public std::enable_shared_from_this<MllpListener::Imp
 MllpListener::MllpListener(asio::io_context& io, MllpListenerConfig config, core::MessageSink& sink, LogFn log)
     : impl_(std::make_shared<Impl>(io, std::move(config), sink, std::move(log))) {}
 
-MllpListener::~MllpListener() { impl_->stop_accepting(); }
+MllpListener::~MllpListener() {
+  impl_->stop_accepting();
+  impl_->drop_answers();
+}
 
 Status MllpListener::start() { return impl_->start(); }
 std::uint16_t MllpListener::port() const { return impl_->port(); }

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <utility>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -39,12 +40,14 @@ std::string format_peer(const boost::asio::ip::tcp::endpoint& endpoint) {
 
 MllpSession::MllpSession(boost::asio::ip::tcp::socket socket, std::string peer,
                          std::shared_ptr<const SessionSettings> settings, std::shared_ptr<ListenerCounters> counters,
-                         core::MessageSink& sink, std::function<void()> on_closed)
+                         std::shared_ptr<AnswerInbox> inbox, core::MessageSink& sink,
+                         std::function<void()> on_closed)
     : socket_(std::move(socket)),
       watchdog_(socket_.get_executor()),
       peer_(std::move(peer)),
       settings_(std::move(settings)),
       counters_(std::move(counters)),
+      inbox_(std::move(inbox)),
       sink_(sink),
       on_closed_(std::move(on_closed)),
       framer_(settings_->max_frame_bytes),
@@ -173,11 +176,17 @@ void MllpSession::on_frame(std::string payload) {
   inbound.encoding = settings_->encoding;
   inbound.strict = settings_->strict;
   inbound.ack_mode = settings_->ack_mode;
-  sink_.submit(std::move(inbound), [self = shared_from_this(), seq](core::Answer answer) {
-    // May run on any thread (the store's writer): hop onto our strand.
-    boost::asio::post(self->socket_.get_executor(), [self, seq, answer = std::move(answer)]() mutable {
-      self->on_answer(seq, std::move(answer));
-    });
+  sink_.submit(std::move(inbound), [self = shared_from_this(), seq](core::Answer answer) mutable {
+    // May run on any thread (the store's writer, once per message of a commit):
+    // the inbox brings a commit's answers back with one post.
+    AnswerInbox& inbox = *self->inbox_;
+    inbox.deliver(std::move(self), seq, std::move(answer));
+  });
+}
+
+void MllpSession::take_answer(std::uint64_t seq, core::Answer answer) {
+  boost::asio::dispatch(socket_.get_executor(), [self = shared_from_this(), seq, answer = std::move(answer)]() mutable {
+    self->on_answer(seq, std::move(answer));
   });
 }
 
@@ -209,7 +218,13 @@ void MllpSession::on_answer(std::uint64_t seq, core::Answer answer) {
 void MllpSession::write_ready() {
   bool freed = false;
   while (!pending_.empty() && pending_.front().answer) {
-    queued_ += hl7v2::mllp_wrap(*pending_.front().answer);
+    // Framed straight into the write buffer: no string per answer.
+    const std::string& answer = *pending_.front().answer;
+    queued_.reserve(queued_.size() + answer.size() + 3);
+    queued_ += hl7v2::kMllpStart;
+    queued_ += answer;
+    queued_ += hl7v2::kMllpEnd;
+    queued_ += hl7v2::kMllpEndCr;
     ++queued_count_;
     pending_.pop_front();
     ++first_seq_;

@@ -18,7 +18,8 @@
 //
 // Thread-safety: all state lives on the socket's strand. start(), drain() and
 // close() may be called from any thread (they post). Sink callbacks may run on
-// any thread; they are posted to the strand.
+// any thread; they go through the listener's AnswerInbox (answer_inbox.h), which
+// brings them back to the strand (take_answer).
 #pragma once
 
 #include <atomic>
@@ -35,6 +36,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "adapters/mllp/answer_inbox.h"
 #include "adapters/mllp/frame_head_tracker.h"
 #include "adapters/mllp/mllp_log.h"
 #include "engine/core/message_sink.h"
@@ -68,13 +70,14 @@ struct ListenerCounters {
   std::atomic<std::uint64_t> write_timeouts{0};  // the peer did not take its answers
 };
 
-class MllpSession : public std::enable_shared_from_this<MllpSession> {
+class MllpSession final : public AnswerTarget, public std::enable_shared_from_this<MllpSession> {
  public:
   using Clock = std::chrono::steady_clock;
 
   // `socket`'s executor must be a strand. `on_closed` runs once, on the strand.
   MllpSession(boost::asio::ip::tcp::socket socket, std::string peer, std::shared_ptr<const SessionSettings> settings,
-              std::shared_ptr<ListenerCounters> counters, core::MessageSink& sink, std::function<void()> on_closed);
+              std::shared_ptr<ListenerCounters> counters, std::shared_ptr<AnswerInbox> inbox, core::MessageSink& sink,
+              std::function<void()> on_closed);
 
   void start();
   // Stop reading and taking frames; close once every submitted message is answered.
@@ -83,6 +86,10 @@ class MllpSession : public std::enable_shared_from_this<MllpSession> {
   void close();
 
   const std::string& peer() const { return peer_; }
+
+  // The answer to message `seq`, from the inbox's drain (an io thread): runs
+  // on the strand, inline when the strand is free.
+  void take_answer(std::uint64_t seq, core::Answer answer) override;
 
  private:
   struct Slot {
@@ -113,6 +120,7 @@ class MllpSession : public std::enable_shared_from_this<MllpSession> {
   std::string peer_;
   std::shared_ptr<const SessionSettings> settings_;
   std::shared_ptr<ListenerCounters> counters_;
+  std::shared_ptr<AnswerInbox> inbox_;
   core::MessageSink& sink_;
   std::function<void()> on_closed_;
 

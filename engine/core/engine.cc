@@ -13,7 +13,11 @@
 namespace lienthong::core {
 
 Engine::Engine(const EngineConfig& config, const ListenerRegistry& registry, store::Store& store)
-    : config_(config), registry_(registry), store_(store), intake_(store) {}
+    : config_(config),
+      registry_(registry),
+      store_(store),
+      intake_(store),
+      io_(static_cast<int>(config.threads == 0 ? 1 : config.threads)) {}
 
 Engine::~Engine() = default;
 

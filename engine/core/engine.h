@@ -36,6 +36,8 @@ class Engine {
   const ListenerRegistry& registry_;
   store::Store& store_;
   Intake intake_;
+  // Sized to the threads that run it: with one, Asio queues what completes at
+  // once on that thread without locking or waking anyone.
   boost::asio::io_context io_;
   std::vector<std::unique_ptr<Listener>> listeners_;
 };

@@ -129,7 +129,7 @@ void Intake::submit(Inbound in, AnswerCallback done) {
 
   store::InboundRecord record;
   record.source = in.source;
-  record.peer = in.peer;
+  record.peer = std::move(in.peer);
   record.received_at_us = in.received_at_us;
 
   hl7v2::ParseOptions parse_options;
@@ -184,15 +184,16 @@ void Intake::submit(Inbound in, AnswerCallback done) {
     return;
   }
 
+  // What the answer and its log line need after the commit; the record itself
+  // goes to the store.
   std::string control_id = record.control_id;
   std::string type = record.message_type + "^" + record.trigger_event;
   std::string accept = record.ack;
-  AckMode mode = in.ack_mode;
-  std::string source = in.source;
+  const AckMode mode = in.ack_mode;
   const charset::Charset cs = parsed->charset();
   store_.append(std::move(record), [this, done = std::move(done), header = std::move(header), accept = std::move(accept),
                                     ack_options = std::move(ack_options), mode, cs, control_id = std::move(control_id),
-                                    type = std::move(type), source = std::move(source)](Result<store::Appended> stored) {
+                                    type = std::move(type), source = std::move(in.source)](Result<store::Appended> stored) mutable {
     if (!stored.ok()) {
       store_errors_.fetch_add(1);
       log::error("store.append_failed", {{"source", source}, {"control_id", control_id},
@@ -206,12 +207,16 @@ void Intake::submit(Inbound in, AnswerCallback done) {
       accepted_.fetch_add(1);
       log::info("intake.duplicate", {{"source", source}, {"control_id", control_id}, {"type", type},
                                      {"original_id", stored->id}});
-      done(Answer{stored->ack.empty() ? accept : stored->ack, true});
+      done(Answer{stored->ack.empty() ? std::move(accept) : std::move(stored->ack), true});
     } else {
       accepted_.fetch_add(1);
-      log::debug("intake.accepted", {{"source", source}, {"control_id", control_id}, {"type", type},
-                                     {"id", stored->id}});
-      done(Answer{accept, true});
+      // Every accepted message passes here on the writer's thread: build the
+      // fields only when the line will be printed.
+      if (log::enabled(log::Level::kDebug)) {
+        log::debug("intake.accepted", {{"source", source}, {"control_id", control_id},
+                                       {"type", type}, {"id", stored->id}});
+      }
+      done(Answer{std::move(accept), true});
     }
     finished();
   });
