@@ -108,9 +108,8 @@ bool Interpreter::build_value(const Value& v, Json& out) {
 
 bool Interpreter::build_object(const Node& node, Json& out) {
   UniqueKeys* keys = std::exchange(unique_, nullptr);
-  if (!prepare(node)) return false;
   KeyClaim claim;
-  if (!claim_key(node, keys, claim)) return false;
+  if (!prepare_and_claim(node, keys, claim)) return false;
   bool built = false;
   if (node.value) {
     unique_ = node.unique ? nullptr : keys;

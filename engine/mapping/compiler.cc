@@ -5,6 +5,7 @@
 
 #include "engine/mapping/expr_lexer.h"
 #include "engine/mapping/json_text.h"
+#include "engine/mapping/step_order.h"
 
 namespace lienthong::mapping {
 namespace {
@@ -109,6 +110,7 @@ Result<std::shared_ptr<const MappingPlan>> Compiler::compile(const std::filesyst
   body->root = std::move(root);
   body->included = std::move(included_);
   body->slot_count = slots_;
+  order_steps(*body);
   return std::shared_ptr<const MappingPlan>(std::make_shared<MappingPlan>(shown, std::move(info), std::move(body)));
 }
 

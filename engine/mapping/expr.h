@@ -43,28 +43,28 @@ enum class ExprKind : std::uint8_t {
 
 enum class CompareOp : std::uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 
+// What evaluating reads of every node comes first (kind, slot, function,
+// operands, member number: one cache line), then what some kinds read
+// (literal, path), then what only compile, lookups and errors use: a run
+// walks thousands of these.
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
   CompareOp compare = CompareOp::kEq;
-  std::uint32_t column = 0;  // 1-based position in the source string, for errors
-
-  Value literal;
-  std::string literal_text;  // the text `literal` views, for a string literal
-
-  hl7v2::Path path;
   bool absolute = false;
   bool occurrence_given = false;  // "OBR[2]" / "OBR[*]" as opposed to "OBR"
-
   std::uint32_t slot = 0;
-
-  std::string member;
+  const FunctionSpec* function = nullptr;
+  std::vector<std::unique_ptr<Expr>> operands;
   std::size_t member_number = 0;
 
-  const FunctionSpec* function = nullptr;
+  Value literal;
+  hl7v2::Path path;
+
+  std::uint32_t column = 0;  // 1-based position in the source string, for errors
+  std::string literal_text;  // the text `literal` views, for a string literal
+  std::string member;
   std::shared_ptr<const CodeTable> table;    // lookup / coding: bound at compile time
   std::shared_ptr<const std::regex> regex;   // matches: compiled at compile time
-
-  std::vector<std::unique_ptr<Expr>> operands;
 };
 
 // One piece of a template string (MAP-1.3): literal text or an expression.

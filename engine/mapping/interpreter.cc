@@ -131,9 +131,8 @@ bool Interpreter::emit_template(const Node& node) {
 
 bool Interpreter::emit_object(const Node& node) {
   UniqueKeys* keys = std::exchange(unique_, nullptr);
-  if (!prepare(node)) return false;
   KeyClaim claim;
-  if (!claim_key(node, keys, claim)) return false;
+  if (!prepare_and_claim(node, keys, claim)) return false;
   if (node.value) {
     // An included file's object standing for this element may carry the key instead.
     unique_ = node.unique ? nullptr : keys;
@@ -206,6 +205,33 @@ bool Interpreter::emit_array(const Node& node) {
     if (run_.rejected()) return false;
   }
   return close(start, count > 0, ']');
+}
+
+bool Interpreter::prepare_and_claim(const Node& node, UniqueKeys* keys, KeyClaim& claim) {
+  if (const StepOrder* order = node.order.get()) {
+    // The steps that decide first; the rest only for an object that is written.
+    return run_ops(order->early) && claim_key(node, keys, claim) && run_ops(order->late);
+  }
+  return prepare(node) && claim_key(node, keys, claim);
+}
+
+bool Interpreter::run_ops(const std::vector<StepOp>& ops) {
+  for (const StepOp& op : ops) {
+    if (op.step == nullptr) {
+      bind(*op.use);
+      continue;
+    }
+    const Step& step = *op.step;
+    if (step.kind == Step::Kind::kLet) {
+      run_.slots[step.slot] = binding(*step.value);
+    } else {
+      run_.where = &step.source;
+      Value holder;
+      if (!is_truthy(evaluate_ref(*step.condition, run_, holder))) return false;
+    }
+    if (run_.rejected()) return false;
+  }
+  return true;
 }
 
 bool Interpreter::prepare(const Node& node) {

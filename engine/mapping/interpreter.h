@@ -87,6 +87,11 @@ class Interpreter {
     return node.unique == nullptr || keys == nullptr || claim_key_slow(*node.unique, *keys, claim);
   }
   bool claim_key_slow(const Node& key, UniqueKeys& keys, KeyClaim& claim);
+  // prepare() then claim_key(), or, for an object with a StepOrder, its early
+  // steps, the claim, then its late steps (step_order.h): false when the
+  // object is not written.
+  bool prepare_and_claim(const Node& node, UniqueKeys* keys, KeyClaim& claim);
+  bool run_ops(const std::vector<StepOp>& ops);
   // MAP-2 $for: calls `each()` once per non-empty item with the item bound and,
   // for a segment item, the span narrowed to it (MAP-4.3).
   template <class Each>

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/mapping/expr.h"
+#include "engine/mapping/step_order.h"
 #include "engine/mapping/value.h"
 
 namespace lienthong::mapping {
@@ -72,31 +73,34 @@ struct IncludeUse {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> bindings;
 };
 
+// Fields a run reads first, what explain and errors read last: a run walks
+// thousands of nodes, and the first cache line of each serves most visits.
 struct Node {
   NodeKind kind = NodeKind::kLiteral;
-  SourceRef source;
-
-  Value literal;
-  std::string literal_text;  // the text `literal` views, for a string literal
-  std::string literal_json;  // the literal as written out; empty when it is pruned (null, "")
+  bool items_unique = false;  // some item carries a $unique key: the array keeps a set
   std::unique_ptr<Expr> expr;
-  std::vector<TemplatePiece> pieces;
-
   std::unique_ptr<Loop> loop;  // only on elements of arrays
-  std::vector<Step> steps;
   // An included object merged into this one: its steps follow this object's,
   // its members are in `members` (overridden by this object's own keys).
   std::unique_ptr<IncludeUse> include;
   // $unique: the element's key (an expression or a template node), checked
   // after the steps against the keys the enclosing array has output (MAP-2);
   // this object's own (unique_owned) or that of the object it merges.
-  std::unique_ptr<Node> unique_owned;
   const Node* unique = nullptr;
   std::unique_ptr<Node> value;  // $value, or an included skeleton that is not an object
+  // The steps (with the merged file's) split into those that decide whether
+  // the object is written and the rest (step_order.h); null: in written order.
+  std::unique_ptr<const StepOrder> order;
+  std::vector<Step> steps;
   std::vector<Member> members;
-
   std::vector<std::unique_ptr<Node>> items;
-  bool items_unique = false;  // some item carries a $unique key: the array keeps a set
+  std::vector<TemplatePiece> pieces;
+  std::string literal_json;  // the literal as written out; empty when it is pruned (null, "")
+  Value literal;
+
+  std::unique_ptr<Node> unique_owned;
+  std::string literal_text;  // the text `literal` views, for a string literal
+  SourceRef source;
 };
 
 // Whether `node`, as an element of an array, carries a $unique key (its own,
