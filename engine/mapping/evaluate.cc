@@ -1,8 +1,10 @@
 #include "engine/mapping/evaluate.h"
 
+#include <charconv>
 #include <cmath>
 #include <new>
 #include <regex>
+#include <string_view>
 
 #include "engine/mapping/functions.h"
 #include "engine/mapping/plan_nodes.h"
@@ -89,8 +91,14 @@ Value member(RunState& run, const Value& base, const Expr& e) {
     case ValueKind::kJson: {
       const rapidjson::Value& j = base.as_json();
       if (!j.IsObject()) return Value();
-      const std::string key = e.member_number != 0 ? std::to_string(e.member_number) : e.member;
-      auto it = j.FindMember(rapidjson::StringRef(key.data(), key.size()));
+      // The name as written, or `.4` as "4": no copy of the name per lookup.
+      std::string_view key = e.member;
+      char digits[24] = {};
+      if (e.member_number != 0) {
+        const auto written = std::to_chars(digits, digits + sizeof digits, e.member_number);
+        key = std::string_view(digits, static_cast<std::size_t>(written.ptr - digits));
+      }
+      auto it = j.FindMember(rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size())));
       if (it == j.MemberEnd()) return Value();
       return Value::json(&it->value);
     }
