@@ -179,8 +179,7 @@ void MllpSession::on_frame(std::string payload) {
   sink_.submit(std::move(inbound), [self = shared_from_this(), seq](core::Answer answer) mutable {
     // May run on any thread (the store's writer, once per message of a commit):
     // the inbox brings a commit's answers back with one post.
-    AnswerInbox& inbox = *self->inbox_;
-    inbox.deliver(std::move(self), seq, std::move(answer));
+    if (auto inbox = self->inbox_.lock()) inbox->deliver(std::move(self), seq, std::move(answer));
   });
 }
 

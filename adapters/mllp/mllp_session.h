@@ -75,6 +75,7 @@ class MllpSession final : public AnswerTarget, public std::enable_shared_from_th
   using Clock = std::chrono::steady_clock;
 
   // `socket`'s executor must be a strand. `on_closed` runs once, on the strand.
+  // Answers that come after `inbox` is gone (the listener was destroyed) are dropped.
   MllpSession(boost::asio::ip::tcp::socket socket, std::string peer, std::shared_ptr<const SessionSettings> settings,
               std::shared_ptr<ListenerCounters> counters, std::shared_ptr<AnswerInbox> inbox, core::MessageSink& sink,
               std::function<void()> on_closed);
@@ -120,7 +121,9 @@ class MllpSession final : public AnswerTarget, public std::enable_shared_from_th
   std::string peer_;
   std::shared_ptr<const SessionSettings> settings_;
   std::shared_ptr<ListenerCounters> counters_;
-  std::shared_ptr<AnswerInbox> inbox_;
+  // Weak: the inbox holds sessions while their answers wait for a drain, and
+  // a drain that never runs (io_context stopped) must not leave a cycle.
+  std::weak_ptr<AnswerInbox> inbox_;
   core::MessageSink& sink_;
   std::function<void()> on_closed_;
 
