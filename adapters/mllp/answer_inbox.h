@@ -6,8 +6,9 @@
 // wake-up of an io thread per message. Instead every answer of a listener goes
 // into one inbox: the first answer into an empty inbox posts one drain to the
 // io_context, later ones only append. The drain hands each answer, in the
-// order delivered, to its target (an MllpSession, whose take_answer runs it on
-// the session's strand: inline when that strand is free). Order between sessions is not kept, and
+// order delivered, to its target (an MllpSession, whose take_answer posts it to
+// the session's strand, so with several io threads the answers' writes spread
+// over them: a drain that wrote every answer itself measured no faster). Order between sessions is not kept, and
 // need not be: each session puts its answers back in arrival order itself.
 //
 // Thread-safety: deliver() from any thread; the drain runs on an io thread.

@@ -4,7 +4,6 @@
 #include <cassert>
 #include <utility>
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -184,7 +183,7 @@ void MllpSession::on_frame(std::string payload) {
 }
 
 void MllpSession::take_answer(std::uint64_t seq, core::Answer answer) {
-  boost::asio::dispatch(socket_.get_executor(), [self = shared_from_this(), seq, answer = std::move(answer)]() mutable {
+  boost::asio::post(socket_.get_executor(), [self = shared_from_this(), seq, answer = std::move(answer)]() mutable {
     self->on_answer(seq, std::move(answer));
   });
 }

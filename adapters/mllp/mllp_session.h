@@ -88,8 +88,8 @@ class MllpSession final : public AnswerTarget, public std::enable_shared_from_th
 
   const std::string& peer() const { return peer_; }
 
-  // The answer to message `seq`, from the inbox's drain (an io thread): runs
-  // on the strand, inline when the strand is free.
+  // The answer to message `seq`, from the inbox's drain (an io thread): posted
+  // to the strand.
   void take_answer(std::uint64_t seq, core::Answer answer) override;
 
  private:
