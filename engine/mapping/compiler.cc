@@ -95,6 +95,7 @@ Result<std::shared_ptr<const MappingPlan>> Compiler::compile(const std::filesyst
   } else {
     include_stack_.push_back({key, shown});
     if (doc->IsObject() && doc->HasMember("$mapping")) info = read_info((*doc)["$mapping"], "$.$mapping");
+    input_ = info.input;
     root = compile_value(*doc, "$", Place{false, true});
   }
   if (!errors_.empty()) {
@@ -430,7 +431,12 @@ MappingInfo Compiler::read_info(const Json& v, const std::string& path) {
     const std::string_view key = string_of(m.name);
     const std::string at = json_path_key(path, key);
     if (key == "input") {
-      if (!m.value.IsString() || string_of(m.value) != "hl7v2") error(at, "expected \"hl7v2\"");
+      const std::string_view input = m.value.IsString() ? string_of(m.value) : std::string_view();
+      if (input == "hl7v2" || input == "json" || input == "fhir") {
+        info.input = std::string(input);
+      } else {
+        error(at, "expected \"hl7v2\", \"fhir\" or \"json\"");
+      }
     } else if (key == "description") {
       if (m.value.IsString()) {
         info.description = string_of(m.value);

@@ -51,6 +51,7 @@ class Compiler final : public ExprScope {
   std::optional<std::uint32_t> find_name(std::string_view name, std::size_t offset) override;
   Result<std::shared_ptr<const std::regex>> regex(const std::string& pattern) override;
   Result<std::shared_ptr<const CodeTable>> table(std::string_view name) override;
+  bool hl7_input() const override { return input_ == "hl7v2"; }
 
  private:
   struct Binding {
@@ -144,6 +145,7 @@ class Compiler final : public ExprScope {
   // The string being parsed, for parameters' uses.
   const std::string* parsing_path_ = nullptr;
   std::string_view parsing_text_;
+  std::string input_ = "hl7v2";  // $mapping.input of the file being compiled (MAP-11)
 };
 
 }  // namespace lienthong::mapping

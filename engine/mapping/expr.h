@@ -20,6 +20,7 @@
 namespace lienthong::mapping {
 
 class CodeTable;
+class JsonPath;
 struct FunctionSpec;
 
 enum class ExprKind : std::uint8_t {
@@ -65,6 +66,7 @@ struct Expr {
   std::string member;
   std::shared_ptr<const CodeTable> table;    // lookup / coding: bound at compile time
   std::shared_ptr<const std::regex> regex;   // matches: compiled at compile time
+  std::shared_ptr<const JsonPath> json_path;  // select: compiled at compile time
 };
 
 // One piece of a template string (MAP-1.3): literal text or an expression.

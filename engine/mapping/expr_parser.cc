@@ -263,6 +263,9 @@ class Parser {
   }
 
   ExprPtr path(const Token& t, bool absolute, std::size_t at) {
+    if (!scope_.hl7_input()) {
+      return fail(t.offset, "'" + t.text + "' is an HL7 v2 path, but this mapping's input is JSON: use select('...') (MAP-11)");
+    }
     auto parsed = hl7v2::parse_path(t.text);
     if (!parsed.ok()) return fail(t.offset, "bad path '" + t.text + "': " + parsed.error().message);
     ExprPtr e = node(ExprKind::kPath, at);

@@ -39,6 +39,8 @@ class ExprScope {
   virtual Result<std::shared_ptr<const CodeTable>> table(std::string_view name) = 0;
   // A compiled ECMAScript regular expression; an error says why it does not compile.
   virtual Result<std::shared_ptr<const std::regex>> regex(const std::string& pattern) = 0;
+  // False when the mapping's input is JSON (MAP-11): HL7 paths are then errors.
+  virtual bool hl7_input() const { return true; }
 };
 
 // A bare expression: the value of $if, $for, and of $let/$value strings without "${".

@@ -3,7 +3,7 @@
 namespace lienthong::mapping {
 
 const FunctionSpec* find_function(std::string_view name) {
-  for (auto group : {text_functions(), fhir_functions()}) {
+  for (auto group : {text_functions(), fhir_functions(), json_functions()}) {
     for (const FunctionSpec& spec : group) {
       if (spec.name == name) return &spec;
     }

@@ -48,8 +48,10 @@ const FunctionSpec* find_function(std::string_view name);
 // "takes 2 or 3 arguments", "takes 1 argument", "takes at least 1 argument".
 std::string describe_arity(const FunctionSpec& spec);
 
-// The per-group tables the registry is made of (functions_text.cc, functions_fhir.cc).
+// The per-group tables the registry is made of (functions_text.cc,
+// functions_fhir.cc, functions_json.cc).
 std::span<const FunctionSpec> text_functions();
 std::span<const FunctionSpec> fhir_functions();
+std::span<const FunctionSpec> json_functions();
 
 }  // namespace lienthong::mapping

@@ -370,7 +370,9 @@ class JsonPathParser {
 
   void literal(JsonCondition& c) {
     skip_space();
-    if (auto s = quoted('\'')) {
+    auto s = quoted('\'');
+    if (!s && !failed()) s = quoted('"');
+    if (s) {
       c.text = std::move(*s);
       c.literal.SetString(rapidjson::StringRef(c.text.data(), c.text.size()));
     } else if (failed()) {

@@ -11,8 +11,9 @@
 //    and ofType(T) keeps the items of type T (a resource's resourceType or a
 //    choice element's type suffix). Functions: where(criteria), ofType(T),
 //    first(), last(), exists() (as a where criterion). A criterion is a
-//    relative path, alone (it exists) or compared with = or != to a string,
-//    number, true or false, joined by `and` / `or` (and binds tighter).
+//    relative path, alone (it exists) or compared with = or != to a string
+//    ('a' or "a"), number, true or false, joined by `and` / `or` (and binds
+//    tighter).
 //  - a plain JSON path: `$.a.b[0]`, `$["a b"]`, `$.items[*].id`: arrays are
 //    entered only by `[n]` or `[*]`.
 //

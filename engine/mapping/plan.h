@@ -37,7 +37,7 @@ struct CompileOptions {
 
 // The top-level "$mapping" object (MAP-2).
 struct MappingInfo {
-  std::string input = "hl7v2";
+  std::string input = "hl7v2";  // or "fhir" / "json" (MAP-11): run with a JSON document
   std::string description;
   std::vector<std::string> messages;  // "ADT^A01", "ADT^*"
 };

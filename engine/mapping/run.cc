@@ -1,9 +1,13 @@
 #include "engine/mapping/run.h"
 
+#include <cassert>
+
+#include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "engine/hl7v2/parser.h"
 #include "engine/mapping/interpreter.h"
 
 namespace lienthong::mapping {
@@ -31,10 +35,11 @@ void write_explain(Writer& w, const std::vector<ExplainRecord>& records) {
   w.EndArray();
 }
 
-Result<MappingOutput> run_with(const MappingPlan& plan, const hl7v2::Message& message, const RunOptions& options,
-                               RunBuffers& buffers, JsonAllocator& allocator) {
+Result<MappingOutput> run_with(const MappingPlan& plan, const hl7v2::Message& message, const rapidjson::Value* json,
+                               const RunOptions& options, RunBuffers& buffers, JsonAllocator& allocator) {
   const PlanBody& body = plan.body();
   RunState state(message, body.slot_count, options.zone, allocator, options.explain, buffers);
+  state.set_json_input(json);
   MappingOutput output;
   JsonBuffer& out = buffers.out;
   out.truncate(0);
@@ -50,11 +55,10 @@ Result<MappingOutput> run_with(const MappingPlan& plan, const hl7v2::Message& me
   return output;
 }
 
-}  // namespace
-
 // The run's pool starts in a block the thread keeps, grown after a run that
 // needed more, so the next runs of the thread need no more pool memory.
-Result<MappingOutput> run(const MappingPlan& plan, const hl7v2::Message& message, const RunOptions& options) {
+Result<MappingOutput> run_in_pool(const MappingPlan& plan, const hl7v2::Message& message,
+                                  const rapidjson::Value* json, const RunOptions& options) {
   RunBuffers& buffers = RunBuffers::of_this_thread();
   constexpr std::size_t kFirstBlock = 16 * 1024;
   if (!buffers.pool) {
@@ -67,7 +71,7 @@ Result<MappingOutput> run(const MappingPlan& plan, const hl7v2::Message& message
     // Everything in the pool ($let skeletons, codings, computed texts and
     // lists, the slots' values) is dead when the run returns.
     JsonAllocator allocator(buffers.pool.get(), buffers.pool_size);
-    output = run_with(plan, message, options, buffers, allocator);
+    output = run_with(plan, message, json, options, buffers, allocator);
     needed = allocator.Capacity();
   }
   if (needed > buffers.pool_size) {
@@ -75,6 +79,33 @@ Result<MappingOutput> run(const MappingPlan& plan, const hl7v2::Message& message
     buffers.pool_size = needed;
   }
   return output;
+}
+
+// The message a JSON-input run stands on: its mapping has no HL7 paths (the
+// compiler refuses them), so nothing reads it.
+const hl7v2::Message& no_message() {
+  static const hl7v2::Message message = [] {
+    auto parsed = hl7v2::parse(std::string("MSH|^~\\&|||||||JSON^INPUT|0|P|2.5\r"));
+    assert(parsed.ok());
+    return std::move(parsed).value();
+  }();
+  return message;
+}
+
+}  // namespace
+
+Result<MappingOutput> run(const MappingPlan& plan, const hl7v2::Message& message, const RunOptions& options) {
+  if (plan.info().input != "hl7v2") {
+    return Error{"this mapping's input is " + plan.info().input + " (MAP-11), not an HL7 v2 message", plan.file()};
+  }
+  return run_in_pool(plan, message, nullptr, options);
+}
+
+Result<MappingOutput> run(const MappingPlan& plan, const rapidjson::Value& input, const RunOptions& options) {
+  if (plan.info().input == "hl7v2") {
+    return Error{"this mapping's input is an HL7 v2 message, not JSON", plan.file()};
+  }
+  return run_in_pool(plan, no_message(), &input, options);
 }
 
 std::string explain_json(const std::vector<ExplainRecord>& records, bool pretty) {

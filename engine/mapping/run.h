@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include <rapidjson/fwd.h>
+
 #include "engine/base/result.h"
 #include "engine/hl7v2/message.h"
 #include "engine/mapping/fhir_time.h"
@@ -48,7 +50,11 @@ struct MappingOutput {
   std::vector<ExplainRecord> explain;  // only with RunOptions::explain
 };
 
+// A plan whose $mapping.input is "hl7v2" (the default) runs on a message; one
+// whose input is "fhir" or "json" (MAP-11) on a JSON document, which must
+// outlive the call. The other pairing is an Error.
 Result<MappingOutput> run(const MappingPlan& plan, const hl7v2::Message& message, const RunOptions& options = {});
+Result<MappingOutput> run(const MappingPlan& plan, const rapidjson::Value& input, const RunOptions& options = {});
 
 // The explain records as a JSON array of objects with the keys output,
 // mapping, path, expression, inputs.

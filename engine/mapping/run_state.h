@@ -157,6 +157,10 @@ class RunState {
   // for the same ids many times (a reference and the entry it points at).
   TextTable& uuids() { return uuids_; }
 
+  // The JSON document of a mapping whose input is JSON (MAP-11), else null.
+  const rapidjson::Value* json_input() const { return json_input_; }
+  void set_json_input(const rapidjson::Value* input) { json_input_ = input; }
+
  private:
   void note_slow(const Value& v);
   const RunBuffers::Fields& fields_of(std::size_t index);
@@ -170,6 +174,7 @@ class RunState {
   std::vector<std::string> warnings_;
   std::vector<std::string> inputs_;
   TextTable uuids_;
+  const rapidjson::Value* json_input_ = nullptr;
   bool explain_ = false;
   bool collecting_ = false;
 };

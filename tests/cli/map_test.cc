@@ -127,3 +127,28 @@ TEST_CASE("cli map: usage errors exit 64; bad input exits 2; unreadable input 66
   CHECK(bad.status == 2);
   CHECK(run_cli({"map", "--input", "/nonexistent/x.hl7"}).status == 66);
 }
+
+TEST_CASE("cli map: a mapping of FHIR input reads the input as JSON (MAP-11)", "[cli][map]") {
+  Mappings m;
+  const std::string mapping = m.write("fhir_summary.json", R"J({"$mapping": {"input": "fhir"},
+      "patient": "${select('Bundle.entry.resource.ofType(Patient).id')}",
+      "families": "${select('entry.resource.ofType(Patient).name.where(use = \"official\").family')}"})J");
+  const std::string bundle = R"J({"resourceType": "Bundle", "type": "collection", "entry": [
+      {"resource": {"resourceType": "Patient", "id": "p1", "name": [{"use": "official", "family": "Nguyễn"},
+                                                                    {"use": "usual", "family": "An"}]}},
+      {"resource": {"resourceType": "Observation", "id": "o1"}}]})J";
+  auto r = run_cli({"map", "--mapping", mapping, "--mappings", m.root(), "--input", "-"}, bundle);
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out == "{\"patient\":\"p1\",\"families\":\"Nguyễn\"}\n");
+
+  auto bad = run_cli({"map", "--mapping", mapping, "--mappings", m.root(), "--input", "-"}, "{\"a\": \n  [1,}");
+  CHECK(bad.status == 2);
+  CHECK(bad.out.empty());
+  CHECK_THAT(bad.err, Catch::Contains("line 2, column") && Catch::Contains("not JSON"));
+
+  // An HL7 v2 message given to it is not JSON either: refused, not mapped to nothing.
+  auto hl7 = run_cli({"map", "--mapping", mapping, "--mappings", m.root(), "--input", "-"}, kAdt);
+  CHECK(hl7.status == 2);
+  CHECK_THAT(hl7.err, Catch::Contains("not JSON"));
+}

@@ -143,8 +143,8 @@ TEST_CASE("MAP-2 misuse of $-keys", "[mapping][errors]") {
         Lines{f + ": $.a.$let.PID: 'PID' would read as a segment id"});
   CHECK(dir.errors(R"({"a": {"$mapping": {}}})") ==
         Lines{f + ": $.a.$mapping: $mapping is only allowed at the top level of a mapping file"});
-  CHECK(dir.errors(R"({"$mapping": {"input": "fhir", "messages": ["ADT-A01"], "x": 1}})") ==
-        Lines{f + ": $.$mapping.input: expected \"hl7v2\"",
+  CHECK(dir.errors(R"({"$mapping": {"input": "xml", "messages": ["ADT-A01"], "x": 1}})") ==
+        Lines{f + ": $.$mapping.input: expected \"hl7v2\", \"fhir\" or \"json\"",
               f + ": $.$mapping.messages[0]: expected a message type such as \"ADT^A01\" or \"ADT^*\"",
               f + ": $.$mapping.x: unknown key (expected input, description, messages)"});
 }
