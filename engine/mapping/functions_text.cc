@@ -37,6 +37,56 @@ Value fn_upper(RunState& run, const Expr&, Args a) {
   return made_text(run, to_upper(run.text(*a[0], scratch)));
 }
 
+// RFC 4648 base64 of the text's UTF-8 bytes (FHIR Attachment.data, base64Binary).
+Value fn_base64(RunState& run, const Expr&, Args a) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string scratch;
+  const std::string_view in = run.text(*a[0], scratch);
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= in.size(); i += 3) {
+    const auto n = (std::uint32_t{static_cast<unsigned char>(in[i])} << 16) |
+                   (std::uint32_t{static_cast<unsigned char>(in[i + 1])} << 8) | static_cast<unsigned char>(in[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out.push_back(kAlphabet[(n >> shift) & 63]);
+  }
+  if (const std::size_t rest = in.size() - i; rest > 0) {
+    std::uint32_t n = std::uint32_t{static_cast<unsigned char>(in[i])} << 16;
+    if (rest == 2) n |= std::uint32_t{static_cast<unsigned char>(in[i + 1])} << 8;
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(rest == 2 ? kAlphabet[(n >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return made_text(run, out);
+}
+
+// A value for a FHIR search URL (conditional create/update): FHIR's search
+// escapes (\ , $ | get a backslash), then every byte outside RFC 3986's
+// unreserved set percent-encoded, so no value can break the query.
+Value fn_search_token(RunState& run, const Expr&, Args a) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string scratch;
+  const std::string_view in = run.text(*a[0], scratch);
+  std::string out;
+  out.reserve(in.size() + 8);
+  auto encoded = [&](unsigned char c) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  };
+  for (const char ch : in) {
+    if (ch == '\\' || ch == ',' || ch == '$' || ch == '|') encoded('\\');
+    encoded(static_cast<unsigned char>(ch));
+  }
+  return made_text(run, out);
+}
+
 Value fn_lower(RunState& run, const Expr&, Args a) {
   std::string scratch;
   return made_text(run, to_lower(run.text(*a[0], scratch)));
@@ -204,6 +254,8 @@ const FunctionSpec kTextFunctions[] = {
     {"upper", 1, 1, fn_upper, nullptr},
     {"lower", 1, 1, fn_lower, nullptr},
     {"trim", 1, 1, fn_trim, nullptr},
+    {"base64", 1, 1, fn_base64, nullptr},
+    {"search_token", 1, 1, fn_search_token, nullptr},
     {"substr", 2, 3, fn_substr, nullptr},
     {"replace", 3, 3, fn_replace, nullptr},
     {"split", 2, 2, fn_split, nullptr},

@@ -129,3 +129,20 @@ TEST_CASE("MAP-8 uuid: v5 of the parts joined with |; empty when a part is missi
   CHECK(dir.eval("uuid('Patient', PID-99)") == "<absent>");
   CHECK(dir.eval("uuid('Patient', PID-3.1) == uuid('Patient', /PID-3[1].1)") == "true");
 }
+
+TEST_CASE("base64 and search_token", "[mapping][functions]") {
+  lienthong::testing::MappingDir dir;
+  // RFC 4648 section 10 test vectors, and UTF-8 text.
+  CHECK(dir.eval("base64('')") == "<absent>");
+  CHECK(dir.eval("base64('f')") == "\"Zg==\"");
+  CHECK(dir.eval("base64('fo')") == "\"Zm8=\"");
+  CHECK(dir.eval("base64('foo')") == "\"Zm9v\"");
+  CHECK(dir.eval("base64('foobar')") == "\"Zm9vYmFy\"");
+  CHECK(dir.eval("base64('Tr\xe1\xba\xa7n')") == "\"VHLhuqdu\"");
+  // FHIR search escapes first, then percent-encoding of all but unreserved bytes.
+  CHECK(dir.eval("search_token('BN-001_a.b~c')") == "\"BN-001_a.b~c\"");
+  CHECK(dir.eval("search_token('a b|c,d$e')") == "\"a%20b%5C%7Cc%5C%2Cd%5C%24e\"");
+  CHECK(dir.eval("search_token('x&y=z#?+/:')") == "\"x%26y%3Dz%23%3F%2B%2F%3A\"");
+  CHECK(dir.eval("search_token('\xc4\x91')") == "\"%C4%91\"");
+  CHECK(dir.eval("search_token(OBX[2]-3.1)") == "\"HBA1C\"");
+}
