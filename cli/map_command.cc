@@ -161,6 +161,14 @@ void print_output(const MapArgs& a, const mapping::MappingOutput& out, std::stri
   text += '\n';
 }
 
+// Whether the first byte that is not blank (after a byte order mark) opens a
+// JSON object or array: an HL7 v2 message starts with a segment id.
+bool looks_like_json(std::string_view bytes) {
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  const std::size_t first = bytes.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && (bytes[first] == '{' || bytes[first] == '[');
+}
+
 // The input file as one JSON document (a leading byte order mark allowed);
 // a syntax error names the line and column.
 int map_json(const MapArgs& a, const mapping::MappingPlan& plan, const InputFile& input,
@@ -236,6 +244,10 @@ int run_map(const std::vector<std::string>& args) {
     mappings = load_mappings(a);
     if (!mappings) return kExitBadInput;
     if (mappings->named->info().input != "hl7v2") return map_json(a, *mappings->named, *input, run_options);
+  } else if (looks_like_json(input->bytes())) {
+    std::fprintf(stderr, "%s: this is JSON, not HL7 v2: JSON input needs --mapping FILE with \"$mapping\": "
+                 "{\"input\": \"fhir\"} or \"json\" (docs/mapping.md MAP-11)\n", input->name().c_str());
+    return kExitBadInput;
   }
   auto raw = input->split(a.input_options);
   if (!raw.ok()) {

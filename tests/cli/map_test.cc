@@ -147,6 +147,11 @@ TEST_CASE("cli map: a mapping of FHIR input reads the input as JSON (MAP-11)", "
   CHECK(bad.out.empty());
   CHECK_THAT(bad.err, Catch::Contains("line 2, column") && Catch::Contains("not JSON"));
 
+  // JSON without --mapping: said so, not parsed as a broken HL7 message.
+  auto unnamed = run_cli({"map", "--mappings", m.root(), "--input", "-"}, bundle);
+  CHECK(unnamed.status == 2);
+  CHECK_THAT(unnamed.err, Catch::Contains("this is JSON, not HL7 v2") && Catch::Contains("--mapping"));
+
   // An HL7 v2 message given to it is not JSON either: refused, not mapped to nothing.
   auto hl7 = run_cli({"map", "--mapping", mapping, "--mappings", m.root(), "--input", "-"}, kAdt);
   CHECK(hl7.status == 2);
