@@ -141,8 +141,11 @@ std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::
       continue;
     }
     for (const NameUse& u : p.uses) {
+      // Named where it is used and where the include that lacks it is (MAP-9: the
+      // mistake may be either file's).
       errors_.push_back(*u.file + ": " + u.path + ": unknown name '" + p.name + "' (at column " +
-                        std::to_string(u.column) + " of \"" + u.text + "\")");
+                        std::to_string(u.column) + " of \"" + u.text + "\"), needed by the $include at " + *file_ +
+                        ": " + path);
     }
   }
   return use;

@@ -47,16 +47,26 @@ TEST_CASE("MAP-2 a key written among an included object's members may include th
 TEST_CASE("MAP-9 a name an included file needs is missing where it is included", "[mapping][errors][include]") {
   MappingDir dir;
   dir.write("inc.json", R"({"a": "${who}", "b": "x ${upper(who)}"})");
-  // Reported once at each use inside the file, however many places lack it.
+  // Reported at each use inside the file, once for each place that lacks it,
+  // naming that place: the mistake may be in either file.
+  const std::string m = dir.shown("m.json");
   CHECK(dir.errors(R"({"ok": {"$let": {"who": "PID-5"}, "$include": "inc.json"},
                       "bad": [{"x": {"$include": "inc.json"}}, {"$include": "inc.json"}]})") ==
-        Lines{dir.shown("inc.json") + ": $.a: unknown name 'who' (at column 3 of \"${who}\")",
-              dir.shown("inc.json") + ": $.b: unknown name 'who' (at column 11 of \"x ${upper(who)}\")"});
-  // Through a file in between.
+        Lines{dir.shown("inc.json") + ": $.a: unknown name 'who' (at column 3 of \"${who}\"), needed by the $include at " +
+                  m + ": $.bad[0].x.$include",
+              dir.shown("inc.json") + ": $.b: unknown name 'who' (at column 11 of \"x ${upper(who)}\"), needed by the "
+                  "$include at " + m + ": $.bad[0].x.$include",
+              dir.shown("inc.json") + ": $.a: unknown name 'who' (at column 3 of \"${who}\"), needed by the $include at " +
+                  m + ": $.bad[1].$include",
+              dir.shown("inc.json") + ": $.b: unknown name 'who' (at column 11 of \"x ${upper(who)}\"), needed by the "
+                  "$include at " + m + ": $.bad[1].$include"});
+  // Through a file in between: the place in the top-level file.
   dir.write("mid.json", R"({"m": {"$include": "inc.json"}})");
   CHECK(dir.errors(R"({"y": {"$include": "mid.json"}})") ==
-        Lines{dir.shown("inc.json") + ": $.a: unknown name 'who' (at column 3 of \"${who}\")",
-              dir.shown("inc.json") + ": $.b: unknown name 'who' (at column 11 of \"x ${upper(who)}\")"});
+        Lines{dir.shown("inc.json") + ": $.a: unknown name 'who' (at column 3 of \"${who}\"), needed by the $include at " +
+                  m + ": $.y.$include",
+              dir.shown("inc.json") + ": $.b: unknown name 'who' (at column 11 of \"x ${upper(who)}\"), needed by the "
+                  "$include at " + m + ": $.y.$include"});
 }
 
 TEST_CASE("MAP-10 explain names the included file and its JSON path from every place", "[mapping][include][explain]") {
