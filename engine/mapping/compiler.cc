@@ -202,9 +202,16 @@ std::unique_ptr<Expr> Compiler::compile_expression(const Json& v, const std::str
     error(path, "expected an expression in a string");
     return nullptr;
   }
+  const std::size_t errors_before = errors_.size();
   NodePtr node = compile_string(string_of(v), path, true);
   if (node->kind == NodeKind::kExpression) return std::move(node->expr);
-  if (node->kind == NodeKind::kTemplate) error(path, "expected one expression, found a template");
+  if (node->kind == NodeKind::kTemplate) {
+    error(path, "expected one expression, found a template");
+  } else if (errors_.size() == errors_before) {
+    // Only "$${" escapes make a literal text here; a caller never gets a null
+    // expression without an error (it would have nothing to evaluate).
+    error(path, "expected one expression, found a literal text (\"$${\" is an escaped \"${\")");
+  }
   return nullptr;
 }
 

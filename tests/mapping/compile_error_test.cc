@@ -162,3 +162,12 @@ TEST_CASE("MAP-9 every error is reported, not only the first", "[mapping][errors
                 f + ": $.c[1]: bad path 'PID-': at 5: expected a field number (1 or more), found the end "
                     "(at column 3 of \"${PID-}\")"});
 }
+
+TEST_CASE("MAP-9 a $for or $if whose string is only escaped text is an error, not a loop over nothing", "[mapping][errors]") {
+  MappingDir dir;
+  const std::string f = dir.shown("m.json");
+  // "$${" is an escaped "${": the string is a literal text, which is no expression.
+  CHECK(dir.errors(R"({"a": [{"$for": "PID$${*]", "v": 1}], "b": {"$if": "x$${y}", "c": 1}})") ==
+        Lines{f + ": $.a[0].$for: expected one expression, found a literal text (\"$${\" is an escaped \"${\")",
+              f + ": $.b.$if: expected one expression, found a literal text (\"$${\" is an escaped \"${\")"});
+}
