@@ -15,6 +15,7 @@
 #include "cli/input.h"
 #include "engine/mapping/code_table.h"
 #include "engine/mapping/fhir_time.h"
+#include "engine/mapping/json_source.h"
 #include "engine/mapping/mapping_catalog.h"
 #include "engine/mapping/plan.h"
 #include "engine/mapping/run.h"
@@ -178,17 +179,8 @@ int map_json(const MapArgs& a, const mapping::MappingPlan& plan, const InputFile
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseValidateEncodingFlag>(bytes.data(), bytes.size());
   if (doc.HasParseError()) {
-    const std::size_t offset = doc.GetErrorOffset();
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < offset && i < bytes.size(); ++i) {
-      if (bytes[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::fprintf(stderr, "%s: line %zu, column %zu: not JSON: %s\n", input.name().c_str(), line, column,
+    std::fprintf(stderr, "%s: %s: not JSON: %s\n", input.name().c_str(),
+                 mapping::line_and_column(bytes, doc.GetErrorOffset()).c_str(),
                  rapidjson::GetParseError_En(doc.GetParseError()));
     return kExitBadInput;
   }

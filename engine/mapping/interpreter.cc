@@ -221,17 +221,20 @@ bool Interpreter::run_ops(const std::vector<StepOp>& ops) {
       bind(*op.use);
       continue;
     }
-    const Step& step = *op.step;
-    if (step.kind == Step::Kind::kLet) {
-      run_.slots[step.slot] = binding(*step.value);
-    } else {
-      run_.where = &step.source;
-      Value holder;
-      if (!is_truthy(evaluate_ref(*step.condition, run_, holder))) return false;
-    }
-    if (run_.rejected()) return false;
+    if (!run_step(*op.step)) return false;
   }
   return true;
+}
+
+bool Interpreter::run_step(const Step& step) {
+  if (step.kind == Step::Kind::kLet) {
+    run_.slots[step.slot] = binding(*step.value);
+  } else {
+    run_.where = &step.source;
+    Value holder;
+    if (!is_truthy(evaluate_ref(*step.condition, run_, holder))) return false;
+  }
+  return !run_.rejected();
 }
 
 bool Interpreter::prepare(const Node& node) {
@@ -243,14 +246,7 @@ bool Interpreter::prepare(const Node& node) {
 
 bool Interpreter::apply_steps(const Node& node) {
   for (const Step& step : node.steps) {
-    if (step.kind == Step::Kind::kLet) {
-      run_.slots[step.slot] = binding(*step.value);
-    } else {
-      run_.where = &step.source;
-      Value holder;
-      if (!is_truthy(evaluate_ref(*step.condition, run_, holder))) return false;
-    }
-    if (run_.rejected()) return false;
+    if (!run_step(step)) return false;
   }
   return true;
 }

@@ -65,6 +65,8 @@ class Interpreter {
   // merges (with that file's parameters bound); false when an $if is false or
   // the run was rejected.
   bool prepare(const Node& node);
+  // One $let or $if step; false when an $if is false or the run was rejected.
+  bool run_step(const Step& step);
   bool apply_steps(const Node& node);
   // Entering an included file: its parameters get the values of the names at the place.
   void bind(const IncludeUse& use) {

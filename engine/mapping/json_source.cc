@@ -9,7 +9,6 @@
 #include <rapidjson/error/en.h>
 
 namespace lienthong::mapping {
-namespace {
 
 std::string line_and_column(std::string_view text, std::size_t offset) {
   std::size_t line = 1, column = 1;
@@ -23,6 +22,8 @@ std::string line_and_column(std::string_view text, std::size_t offset) {
   }
   return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
+
+namespace {
 
 bool plain_key(std::string_view key) {
   if (key.empty()) return false;

@@ -14,24 +14,8 @@
 using lienthong::mapping::run;
 using lienthong::testing::MappingDir;
 
-namespace {
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  const std::size_t skip = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
-  d.Parse(text.data() + skip, text.size() - skip);
-  REQUIRE_FALSE(d.HasParseError());
-  return d;
-}
-
-rapidjson::Document corpus_bundle() {
-  std::ifstream in(std::string(LIENTHONG_CORPUS_DIR) + "/microsoft-fhir-converter/expected/ADT_A01/ADT-A01-01-expected.json",
-                   std::ios::binary);
-  REQUIRE(in);
-  return parse(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
-}
-
-}  // namespace
+using lienthong::testing::corpus_json;
+using lienthong::testing::parse_json;
 
 TEST_CASE("MAP-11: a FHIR Bundle mapped with select() and member access", "[mapping][json_input]") {
   MappingDir dir;
@@ -50,7 +34,7 @@ TEST_CASE("MAP-11: a FHIR Bundle mapped with select() and member access", "[mapp
     "type": "${input().type}",
     "none": "${select('entry.resource.ofType(Nothing)')}"
   })J");
-  const auto bundle = corpus_bundle();
+  const auto bundle = corpus_json("microsoft-fhir-converter/expected/ADT_A01/ADT-A01-01-expected.json");
   // The expected values, by a walk of the same document.
   const rapidjson::Value* patient = nullptr;
   for (const auto& e : bundle["entry"].GetArray()) {
@@ -65,7 +49,7 @@ TEST_CASE("MAP-11: a FHIR Bundle mapped with select() and member access", "[mapp
 
   auto out = run(*plan, bundle);
   REQUIRE(out.ok());
-  const auto result = parse(out->json);
+  const auto result = parse_json(out->json);
   REQUIRE(result["patients"].Size() == 1);
   const auto& p = result["patients"][0];
   CHECK(std::string(p["id"].GetString()) == (*patient)["id"].GetString());
@@ -84,7 +68,7 @@ TEST_CASE("MAP-11: plain JSON input with $ paths", "[mapping][json_input]") {
     "codes": [{"$for": "select('$.items[*]')", "code": "${it.code}", "n": "${it.n}"}],
     "first": "${select('$.items[0].code')}"
   })J");
-  const auto doc = parse(R"J({"items": [{"code": "A", "n": 1}, {"code": "B"}, {"n": 3}]})J");
+  const auto doc = parse_json(R"J({"items": [{"code": "A", "n": 1}, {"code": "B"}, {"n": 3}]})J");
   auto out = run(*plan, doc);
   REQUIRE(out.ok());
   CHECK(out->json == R"J({"codes":[{"code":"A","n":1},{"code":"B"},{"n":3}],"first":"A"})J");
@@ -113,7 +97,7 @@ TEST_CASE("MAP-11: inputs and functions are kept apart at load and at run", "[ma
   // Running a plan on the other kind of input is an error, not an empty output.
   auto json_plan = dir.plan(R"J({"$mapping": {"input": "json"}, "x": "${input().a}"})J");
   auto hl7_plan = dir.plan(R"J({"x": "${PID-3.1}"})J", "h.json");
-  const auto doc = parse(R"J({"a": 1})J");
+  const auto doc = parse_json(R"J({"a": 1})J");
   auto wrong1 = run(*json_plan, lienthong::testing::message(lienthong::testing::kOru));
   REQUIRE_FALSE(wrong1.ok());
   CHECK_THAT(wrong1.error().message, Catch::Contains("input is json"));

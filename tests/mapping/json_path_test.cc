@@ -10,26 +10,15 @@
 #include <rapidjson/document.h>
 
 #include "engine/mapping/json_path.h"
+#include "tests/mapping/mapping_test_util.h"
 
 using lienthong::mapping::JsonNode;
 using lienthong::mapping::JsonPath;
 
+using lienthong::testing::corpus_json;
+using lienthong::testing::parse_json;
+
 namespace {
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  // The corpus files may start with a UTF-8 byte order mark.
-  const std::size_t skip = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
-  d.Parse(text.data() + skip, text.size() - skip);
-  REQUIRE_FALSE(d.HasParseError());
-  return d;
-}
-
-rapidjson::Document corpus(const std::string& rel) {
-  std::ifstream in(std::string(LIENTHONG_CORPUS_DIR) + "/" + rel, std::ios::binary);
-  REQUIRE(in);
-  return parse(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
-}
 
 JsonPath path(const std::string& text) {
   auto p = JsonPath::compile(text);
@@ -50,7 +39,7 @@ const char* kAdtBundle = "microsoft-fhir-converter/expected/ADT_A01/ADT-A01-01-e
 }  // namespace
 
 TEST_CASE("json path: FHIRPath over a Bundle matches a walk of the same document", "[mapping][json_path]") {
-  const auto bundle = corpus(kAdtBundle);
+  const auto bundle = corpus_json(kAdtBundle);
   // The walk: every Patient entry's names' family, in document order.
   std::vector<std::string> families;
   std::size_t observations = 0;
@@ -71,7 +60,7 @@ TEST_CASE("json path: FHIRPath over a Bundle matches a walk of the same document
 }
 
 TEST_CASE("json path: where(), indexes, first/last on a Patient", "[mapping][json_path]") {
-  const auto bundle = corpus(kAdtBundle);
+  const auto bundle = corpus_json(kAdtBundle);
   const rapidjson::Value* patient = nullptr;
   for (const auto& e : bundle["entry"].GetArray()) {
     if (std::string(e["resource"]["resourceType"].GetString()) == "Patient") patient = &e["resource"];
@@ -103,7 +92,7 @@ TEST_CASE("json path: where(), indexes, first/last on a Patient", "[mapping][jso
 }
 
 TEST_CASE("json path: a choice element is found by its name and typed by its suffix", "[mapping][json_path]") {
-  const auto doc = parse(R"({"resourceType": "Observation", "valueQuantity": {"value": 5.4, "unit": "mmol/L"},
+  const auto doc = parse_json(R"({"resourceType": "Observation", "valueQuantity": {"value": 5.4, "unit": "mmol/L"},
                              "component": [{"valueString": "a"}, {"valueQuantity": {"value": 2}}, {"value": null}]})");
   const auto value = path("Observation.value").select(doc);
   REQUIRE(value.size() == 1);
@@ -117,7 +106,7 @@ TEST_CASE("json path: a choice element is found by its name and typed by its suf
 }
 
 TEST_CASE("json path: plain $ paths do not flatten arrays", "[mapping][json_path]") {
-  const auto doc = parse(R"({"a": {"b c": [1, 2, 3]}, "items": [{"id": "x"}, {"id": "y"}, {"other": 1}], "n": null})");
+  const auto doc = parse_json(R"({"a": {"b c": [1, 2, 3]}, "items": [{"id": "x"}, {"id": "y"}, {"other": 1}], "n": null})");
   CHECK(path("$.items").select(doc).size() == 1);
   CHECK(path("$.items.id").select(doc).empty());  // arrays are entered only by [n] or [*]
   CHECK(strings(path("$.items[*].id").select(doc)) == std::vector<std::string>{"x", "y"});

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,22 @@ inline const char* kOru =
     "ORC|RE|ORD2\n"
     "OBR|2|ORD2||CBC^Blood count^L\n"
     "OBX|1|NM|WBC^WBC^L||7.8|10*9/L\n";
+
+// A JSON document (a leading UTF-8 byte order mark, as corpus files have, is skipped).
+inline rapidjson::Document parse_json(const std::string& text) {
+  rapidjson::Document d;
+  const std::size_t skip = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+  d.Parse(text.data() + skip, text.size() - skip);
+  if (d.HasParseError()) throw std::runtime_error("test JSON does not parse");
+  return d;
+}
+
+// A file of the public corpus (LIENTHONG_CORPUS_DIR), parsed.
+inline rapidjson::Document corpus_json(const std::string& rel) {
+  std::ifstream in(std::string(LIENTHONG_CORPUS_DIR) + "/" + rel, std::ios::binary);
+  if (!in) throw std::runtime_error("corpus file missing: " + rel);
+  return parse_json(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+}
 
 class MappingDir {
  public:
