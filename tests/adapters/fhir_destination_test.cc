@@ -251,6 +251,29 @@ TEST_CASE("fhir: shutdown answers every item in flight once with a retry", "[htt
   }
 }
 
+TEST_CASE("fhir: destroying the destination with items in flight answers each once", "[http][fhir]") {
+  Answers answers;
+  constexpr int kItems = 3;
+  {
+    ClientIo io;
+    HttpTestServer server;
+    ScriptedResponse stall{201, {}, "{}"};
+    stall.delay = std::chrono::seconds(30);
+    server.set_default(stall);
+    {
+      FhirDestination destination(io.io(), "hapi", fhir_config(config_for(server, R"(, "max_connections": 1)")));
+      for (int i = 1; i <= kItems; ++i) destination.deliver(fhir_item(i, kTransactionBundle), answers.callback(i));
+      REQUIRE(server.wait_for_requests(1));
+    }  // no shutdown() call: the destructor does it, the requests keep what they need
+    REQUIRE(answers.wait(kItems));
+  }
+  for (int i = 1; i <= kItems; ++i) {
+    INFO("item " << i);
+    CHECK(answers.calls(i) == 1);
+    CHECK(answers.result(i).detail == "shutting down");
+  }
+}
+
 TEST_CASE("fhir: 50 items at once over at most max_connections connections", "[http][fhir]") {
   Answers answers;
   constexpr int kItems = 50;
