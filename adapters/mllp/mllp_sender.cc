@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -9,6 +10,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 #include "engine/hl7v2/header.h"
@@ -32,6 +34,7 @@ class MllpSender::Impl {
     discarded_at_start_ = discarded_;
     std::optional<SendError> last;
     for (int attempt = 0; attempt < std::max(config_.max_attempts, 1); ++attempt) {
+      if (cancelled_.load()) return cancelled();
       if (attempt > 0) backoff(attempt);
       if (!socket_.is_open()) {
         if (auto error = connect()) {
@@ -40,10 +43,20 @@ class MllpSender::Impl {
         }
       }
       auto result = exchange(framed, control_id);
-      if (result.ok() || result.error().kind != SendError::Kind::kConnectionLost) return result;
+      if (result.ok()) return result;
+      if (cancelled_.load()) return cancelled();
+      if (result.error().kind != SendError::Kind::kConnectionLost) return result;
       last = result.error();
     }
+    if (cancelled_.load()) return cancelled();
     return *last;
+  }
+
+  void cancel() {
+    cancelled_.store(true);
+    // The socket belongs to the thread running io_: close it there, as a handler
+    // that runs inside the send's run_until(), which ends the pending operation.
+    asio::post(io_, [this] { close(); });
   }
 
   void close() {
@@ -55,6 +68,8 @@ class MllpSender::Impl {
   std::uint64_t discarded_acks() const { return discarded_; }
 
  private:
+  SendError cancelled() const { return SendError{SendError::Kind::kConnectionLost, where() + ": cancelled"}; }
+
   std::string where() const { return config_.host + ":" + std::to_string(config_.port); }
 
   void log(LogLevel level, const std::string& line) const {
@@ -176,6 +191,7 @@ class MllpSender::Impl {
   std::array<char, 16 * 1024> buffer_{};
   std::uint64_t discarded_ = 0;
   std::uint64_t discarded_at_start_ = 0;  // discarded_ when the current send began
+  std::atomic<bool> cancelled_{false};
 };
 
 MllpSender::MllpSender(MllpSenderConfig config, LogFn log)
@@ -192,6 +208,7 @@ std::vector<Result<SentAck, SendError>> MllpSender::send_many(const std::vector<
 }
 
 void MllpSender::close() { impl_->close(); }
+void MllpSender::cancel() { impl_->cancel(); }
 std::uint64_t MllpSender::discarded_acks() const { return impl_->discarded_acks(); }
 
 }  // namespace lienthong::adapters::mllp

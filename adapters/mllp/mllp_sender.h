@@ -12,7 +12,7 @@
 // ACK timeout is not retried: the connection is closed (its state is unknown)
 // and the timeout is returned.
 //
-// Thread-safety: one MllpSender per thread; not shareable.
+// Thread-safety: one MllpSender per thread; not shareable, except cancel().
 #pragma once
 
 #include <chrono>
@@ -72,6 +72,11 @@ class MllpSender {
   // One after the other over the same connection; one result per message.
   std::vector<Result<SentAck, SendError>> send_many(const std::vector<std::string>& messages);
   void close();
+  // Any thread: a send() running on the owner's thread gives up soon (its socket is
+  // closed under it) and every later send() at once, both with kConnectionLost
+  // "cancelled". For shutting down without waiting out an ACK timeout. A blocking
+  // host name lookup is not interrupted (numeric addresses need none).
+  void cancel();
 
   // ACKs received and ignored because their MSA-2 did not match.
   std::uint64_t discarded_acks() const;
