@@ -314,6 +314,8 @@ bool node_and_simple_hl7_present() {
 }
 
 TEST_CASE("mllp destination: npm simple-hl7 server acknowledges 20 messages", "[mllp][destination][interop]") {
+  // The peer's script is ours (bench/peers); only node and the npm package may be missing.
+  REQUIRE(fs::exists(fs::path(LIENTHONG_SOURCE_DIR) / "bench" / "peers" / "simple_hl7_server.js"));
   if (!node_and_simple_hl7_present()) {
     WARN("node or bench/peers/node_modules/simple-hl7 missing (npm install in bench/peers): test skipped");
     return;
