@@ -3,11 +3,13 @@
 // kRetry, shutdown, and its config errors with file + JSON path.
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -283,6 +285,33 @@ TEST_CASE("file destination: an unwritable directory is kRetry with the error, n
   auto destination = make(R"({"directory": "."})", dir);
   CHECK(deliver(*destination, hl7_item(3)).verdict == core::Verdict::kOk);
   CHECK(names_in(dir) == std::set<std::string>{"7-3.hl7"});
+}
+
+TEST_CASE("file destination: a write failing midway leaves no temporary file and is kRetry", "[file]") {
+  const fs::path dir = fresh_dir("write_fails");
+  auto destination = make(R"({"directory": "."})", dir);
+  // RLIMIT_FSIZE makes write() fail with EFBIG past 16 KiB: the same path as a full disk
+  // (the first bytes are written, a later write fails). Restored before any check.
+  rlimit old_limit{};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old_limit;
+  small.rlim_cur = 16 * 1024;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+  auto result = deliver(*destination, hl7_item(4, std::string(64 * 1024, 'x')));
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  CHECK(result.verdict == core::Verdict::kRetry);
+  CHECK(result.detail == "write: File too large");
+  CHECK(names_in(dir).empty());
+}
+
+TEST_CASE("file destination: a directory removed while running is made again", "[file]") {
+  const fs::path dir = fresh_dir("removed");
+  auto destination = make(R"({"directory": "out"})", dir);
+  fs::remove_all(dir / "out");
+  CHECK(deliver(*destination, hl7_item(6)).verdict == core::Verdict::kOk);
+  CHECK(read_file(dir / "out" / "7-6.hl7") == kHl7);
 }
 
 TEST_CASE("file destination: a directory that cannot be made fails create()", "[file]") {
