@@ -355,6 +355,26 @@ TEST_CASE("file destination: shutdown answers what waits with kRetry; deliver af
   CHECK(after.detail == "shutting down");
 }
 
+TEST_CASE("file destination: shutdown called from a callback neither deadlocks nor loses an answer", "[file]") {
+  const fs::path dir = fresh_dir("shutdown_in_callback");
+  auto destination = make(R"({"directory": "."})", dir);
+  std::promise<core::DeliveryResult> first;
+  std::promise<core::DeliveryResult> second;
+  destination->deliver(hl7_item(1), [&](core::DeliveryResult result) {
+    destination->shutdown();  // on the writer thread
+    first.set_value(std::move(result));
+  });
+  destination->deliver(hl7_item(2), [&](core::DeliveryResult result) { second.set_value(std::move(result)); });
+  auto first_future = first.get_future();
+  auto second_future = second.get_future();
+  REQUIRE(first_future.wait_for(10s) == std::future_status::ready);
+  REQUIRE(second_future.wait_for(10s) == std::future_status::ready);
+  CHECK(first_future.get().verdict == core::Verdict::kOk);
+  CHECK(second_future.get().detail == "shutting down");
+  auto destroyed = std::async(std::launch::async, [&] { destination.reset(); });  // joins the writer
+  CHECK(destroyed.wait_for(10s) == std::future_status::ready);
+}
+
 TEST_CASE("file destination: config errors name the file and JSON path", "[file][config]") {
   const fs::path dir = fs::path("/etc/lienthong");
   SECTION("directory is required") {

@@ -249,6 +249,25 @@ TEST_CASE("mllp destination: shutdown answers queued and in-flight items kRetry 
   destination.reset();
 }
 
+TEST_CASE("mllp destination: shutdown called from a callback neither deadlocks nor loses an answer",
+          "[mllp][destination]") {
+  ScriptedMllpServer server(answering("AA"));
+  auto config = config_for(server.port());
+  config.connections = 2;
+  auto destination = std::make_unique<MllpDestination>("lab", config);
+  std::promise<core::DeliveryResult> first;
+  destination->deliver(item_for("B1"), [&](core::DeliveryResult result) {
+    destination->shutdown();  // on a worker thread
+    first.set_value(std::move(result));
+  });
+  auto future = first.get_future();
+  REQUIRE(future.wait_for(20s) == std::future_status::ready);
+  CHECK(future.get().verdict == core::Verdict::kOk);
+  CHECK(deliver(*destination, item_for("B2")).detail == "shutting down");
+  auto destroyed = std::async(std::launch::async, [&] { destination.reset(); });  // joins the workers
+  CHECK(destroyed.wait_for(20s) == std::future_status::ready);
+}
+
 TEST_CASE("mllp destination: the error text of a negative ACK", "[mllp][destination]") {
   using adapters::mllp::ack_error_text;
   const std::string head = "MSH|^~\\&|P|F|L|S|20240131||ACK|A1|P|2.5.1\rMSA|AE|X1|msa text\r";
