@@ -74,10 +74,12 @@ Value member(RunState& run, const Value& base, const Expr& e) {
     case ValueKind::kElement: {
       if (e.member_number == 0) return Value();
       const ElementRef& b = base.as_element();
-      if (!b.is_segment()) return Value::element(b.child(e.member_number));
+      if (!b.is_segment()) return Value::element_made([&] { return b.child(e.member_number); });
       // A segment's field, through the run's index of the segment.
-      return Value::element(
-          ElementRef{run.field(b.segment, e.member_number), b.segment, static_cast<std::uint16_t>(e.member_number), 0, 0, 0});
+      return Value::element_made([&] {
+        return ElementRef{run.field(b.segment, e.member_number), b.segment,
+                          static_cast<std::uint16_t>(e.member_number), 0, 0, 0};
+      });
     }
     case ValueKind::kList: {
       // `.x` on a list reads it from every item (a list of elements, of codings).
@@ -116,7 +118,7 @@ Value index(RunState& run, const Value& base, const Value& at) {
     case ValueKind::kList:
       return i <= base.as_list().size() ? base.as_list()[i - 1] : Value();
     case ValueKind::kElement:
-      return Value::element(base.as_element().repetition_at(i));
+      return Value::element_made([&] { return base.as_element().repetition_at(i); });
     case ValueKind::kJson: {
       const rapidjson::Value& j = base.as_json();
       if (!j.IsArray() || i > j.Size()) return Value();
@@ -225,6 +227,9 @@ int compare_values(RunState& run, const Value& a, const Value& b) {
 bool equal_values(RunState& run, const Value& a, const Value& b) { return compare_values(run, a, b) == 0; }
 
 Value evaluate(const Expr& e, RunState& run) {
+  // Operands are nodes of their own, rarely in cache (a plan is several MB):
+  // asking for all of them now overlaps their misses instead of queuing them.
+  for (const auto& operand : e.operands) __builtin_prefetch(operand.get());
   switch (e.kind) {
     case ExprKind::kLiteral:
       return e.literal;

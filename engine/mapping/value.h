@@ -17,13 +17,14 @@
 // they point into lives: the plan, the message, the run.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <variant>
 
 #include <rapidjson/fwd.h>
 
@@ -58,49 +59,75 @@ class Value {
     bool integer = false;  // written without a fraction
   };
 
-  Value() = default;
-  static Value boolean(bool b) { return Value(Payload(std::in_place_index<1>, b)); }
-  static Value number(double v, bool integer) { return Value(Payload(std::in_place_index<2>, Number{v, integer})); }
+  Value() : kind_(ValueKind::kEmpty) {}
+  static Value boolean(bool b) {
+    Value v(ValueKind::kBool);
+    v.u_.boolean = b;
+    return v;
+  }
+  static Value number(double d, bool integer) {
+    Value v(ValueKind::kNumber);
+    v.u_.number = Number{d, integer};
+    return v;
+  }
   static Value integer(std::int64_t v) { return number(static_cast<double>(v), true); }
   // `s` must outlive the value (see above).
-  static Value text(std::string_view s) { return Value(Payload(std::in_place_index<3>, Text{s.data(), s.size(), false})); }
+  static Value text(std::string_view s) { return made_text(s, false); }
   // A text known to need no escaping in JSON (no quote, backslash or control
   // character: ids, times, checked literals), so output copies it as it is.
-  static Value plain_text(std::string_view s) {
-    return Value(Payload(std::in_place_index<3>, Text{s.data(), s.size(), true}));
+  static Value plain_text(std::string_view s) { return made_text(s, true); }
+  static Value element(const ElementRef& e) {
+    Value v(ValueKind::kElement);
+    new (&v.u_.element) ElementRef(e);
+    return v;
   }
-  static Value element(const ElementRef& e) { return Value(Payload(std::in_place_index<4>, e)); }
   // The same, built in place from its parts (no temporary reference to copy:
   // paths make many of these).
   static Value element(const hl7v2::Element& e, std::uint32_t segment, std::uint16_t field, std::uint16_t repetition,
                        std::uint16_t component, std::uint16_t subcomponent) {
-    Value v;
-    v.payload_.emplace<4>(ElementRef{e, segment, field, repetition, component, subcomponent});
+    Value v(ValueKind::kElement);
+    new (&v.u_.element) ElementRef{e, segment, field, repetition, component, subcomponent};
+    return v;
+  }
+  // The reference `make()` returns, built where the value lives: a reference
+  // written by one function and copied right away by its caller stalls the
+  // processor (wide loads of what narrow stores have just written).
+  template <class Make>
+  static Value element_made(Make&& make) {
+    Value v(ValueKind::kElement);
+    new (&v.u_.element) ElementRef(make());
     return v;
   }
   // `items` must outlive the value (see above).
   static Value list(std::span<const Value> items) {
-    return Value(Payload(std::in_place_index<5>, List{items.data(), items.size()}));
+    Value v(ValueKind::kList);
+    v.u_.list = List{items.data(), items.size()};
+    return v;
   }
   // A JSON value owned by the run's output document.
-  static Value json(const rapidjson::Value* v) { return Value(Payload(std::in_place_index<6>, v)); }
+  static Value json(const rapidjson::Value* j) {
+    Value v(ValueKind::kJson);
+    v.u_.json = j;
+    return v;
+  }
 
-  ValueKind kind() const { return static_cast<ValueKind>(payload_.index()); }
-  bool is_empty_kind() const { return kind() == ValueKind::kEmpty; }
+  ValueKind kind() const { return kind_; }
+  bool is_empty_kind() const { return kind_ == ValueKind::kEmpty; }
 
-  bool as_bool() const { return std::get<1>(payload_); }
-  const Number& as_number() const { return std::get<2>(payload_); }
+  // Each accessor is for its kind only (checked in debug builds).
+  bool as_bool() const { return checked(ValueKind::kBool).u_.boolean; }
+  const Number& as_number() const { return checked(ValueKind::kNumber).u_.number; }
   std::string_view as_text() const {
-    const Text& t = std::get<3>(payload_);
+    const Text& t = checked(ValueKind::kText).u_.text;
     return std::string_view(t.data, t.size);
   }
-  bool is_plain_text() const { return std::get<3>(payload_).plain; }
-  const ElementRef& as_element() const { return std::get<4>(payload_); }
+  bool is_plain_text() const { return checked(ValueKind::kText).u_.text.plain; }
+  const ElementRef& as_element() const { return checked(ValueKind::kElement).u_.element; }
   std::span<const Value> as_list() const {
-    const List& l = std::get<5>(payload_);
+    const List& l = checked(ValueKind::kList).u_.list;
     return std::span<const Value>(l.items, l.size);
   }
-  const rapidjson::Value& as_json() const { return *std::get<6>(payload_); }
+  const rapidjson::Value& as_json() const { return *checked(ValueKind::kJson).u_.json; }
 
  private:
   struct Text {
@@ -112,9 +139,33 @@ class Value {
     const Value* items;
     std::size_t size;
   };
-  using Payload = std::variant<std::monostate, bool, Number, Text, ElementRef, List, const rapidjson::Value*>;
-  explicit Value(Payload p) : payload_(p) {}
-  Payload payload_;
+  // A tagged union rather than std::variant: each factory writes its member
+  // in place (and element_made() lets the reference be built there), where a
+  // variant is built on the stack and copied.
+  union Payload {
+    Payload() : none() {}
+    struct None {} none;
+    bool boolean;
+    Number number;
+    Text text;
+    ElementRef element;
+    List list;
+    const rapidjson::Value* json;
+  };
+
+  explicit Value(ValueKind kind) : kind_(kind) {}
+  static Value made_text(std::string_view s, bool plain) {
+    Value v(ValueKind::kText);
+    v.u_.text = Text{s.data(), s.size(), plain};
+    return v;
+  }
+  const Value& checked([[maybe_unused]] ValueKind kind) const {
+    assert(kind_ == kind);
+    return *this;
+  }
+
+  Payload u_;
+  ValueKind kind_;
 };
 
 static_assert(std::is_trivially_copyable_v<Value>, "Values are copied freely: they must own nothing");
