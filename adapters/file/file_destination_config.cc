@@ -17,12 +17,12 @@ FileDestinationConfig read_file_destination_config(const core::ConfigObject& obj
     config.directory = (ec ? path : absolute).lexically_normal();
   }
 
-  const std::string name = object.string("name", std::string(kDefaultFileNamePattern));
+  const std::string name = object.string("file_name", std::string(kDefaultFileNamePattern));
   auto compiled = FileNamePattern::compile(name);
   if (compiled.ok()) {
     config.name = std::move(*compiled);
   } else {
-    object.error("name", "\"" + name + "\": " + compiled.error().message);
+    object.error("file_name", "\"" + name + "\": " + compiled.error().message);
     config.name = *FileNamePattern::compile(kDefaultFileNamePattern);
   }
 

@@ -22,7 +22,7 @@ enum class LineEnding : std::uint8_t { kCr, kCrLf, kLf };
 
 struct FileDestinationConfig {
   std::filesystem::path directory;  // absolute after reading (relative to the config file)
-  FileNamePattern name;             // compiled "name"
+  FileNamePattern name;             // compiled "file_name"
   LineEnding line_ending = LineEnding::kCr;
 };
 
@@ -37,13 +37,13 @@ inline constexpr std::string_view kDefaultFileNamePattern = "{message_id}-{id}.{
 
 inline constexpr FileDestinationKey kFileDestinationKeys[] = {
     {"directory", "string", "(required)", "where files go; relative to the config file's directory; created at start"},
-    {"name", "string", "\"{message_id}-{id}.{ext}\"",
+    {"file_name", "string", "\"{message_id}-{id}.{ext}\"",
      "placeholders {id} {message_id} {route} {type} {control_id} {ext} {date}; no '/', no \"..\"; "
      "at least one of {id} {message_id} {control_id}"},
     {"line_ending", "string", "\"cr\"", "\"cr\" | \"crlf\" | \"lf\" (HL7 v2 bodies only)"},
 };
 
-// Reads "directory", "name" and "line_ending"; mistakes are recorded in the object's
+// Reads "directory", "file_name" and "line_ending"; mistakes are recorded in the object's
 // document with file and JSON path. Values in error keep their defaults.
 FileDestinationConfig read_file_destination_config(const core::ConfigObject& object);
 

@@ -1,4 +1,5 @@
-// FileNamePattern: the "name" of a file destination, e.g. "{message_id}-{id}.{ext}",
+// FileNamePattern: the "file_name" of a file destination (not "name": that key is the
+// destination's own name, read by the core), e.g. "{message_id}-{id}.{ext}",
 // compiled once at config time and expanded per delivered item.
 //
 // Placeholders: {id} (outbound item id), {message_id}, {route}, {type} (the inbound

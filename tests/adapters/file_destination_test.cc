@@ -118,7 +118,7 @@ TEST_CASE("file destination: writes the exact bytes under the default name", "[f
 TEST_CASE("file destination: name pattern placeholders", "[file]") {
   const fs::path dir = fresh_dir("pattern");
   auto doc = core::ConfigDocument::parse(
-      R"({"directory": ")" + dir.string() + R"(", "name": "{route}.{type}.{control_id}.{message_id}.{id}.{date}.{ext}"})",
+      R"({"directory": ")" + dir.string() + R"(", "file_name": "{route}.{type}.{control_id}.{message_id}.{id}.{date}.{ext}"})",
       "dest.json");
   auto type = adapters::file::file_destination_type();
   std::any settings = type.parse(doc.root());
@@ -136,7 +136,7 @@ TEST_CASE("file destination: name pattern placeholders", "[file]") {
 
 TEST_CASE("file destination: a name its values make unusable is a permanent failure", "[file]") {
   const fs::path dir = fresh_dir("unusable");
-  auto destination = make(R"({"directory": "out", "name": "{control_id}"})", dir);
+  auto destination = make(R"({"directory": "out", "file_name": "{control_id}"})", dir);
   core::DeliveryItem item = hl7_item(1);
   item.control_id = "..";
   auto result = deliver(*destination, item);
@@ -382,32 +382,37 @@ TEST_CASE("file destination: config errors name the file and JSON path", "[file]
     REQUIRE(parsed.errors.size() == 1);
     CHECK(parsed.errors[0] == "/etc/lienthong/dest.json: $.directory: missing required key");
   }
+  SECTION("the common key \"name\" is the destination's, not the file name pattern") {
+    auto parsed = parse(R"({"name": "archive", "type": "file", "directory": "/x"})", dir);
+    CHECK(parsed.errors.empty());
+    CHECK(parsed.config.name.text() == "{message_id}-{id}.{ext}");
+  }
   SECTION("relative directory is relative to the config file") {
     auto parsed = parse(R"({"directory": "out/adt"})", dir);
     CHECK(parsed.errors.empty());
     CHECK(parsed.config.directory == fs::path("/etc/lienthong/out/adt"));
   }
   SECTION("unknown placeholder") {
-    auto parsed = parse(R"({"directory": "/x", "name": "{id}-{patient}.hl7"})", dir);
+    auto parsed = parse(R"({"directory": "/x", "file_name": "{id}-{patient}.hl7"})", dir);
     REQUIRE(parsed.errors.size() == 1);
-    CHECK(parsed.errors[0].rfind("/etc/lienthong/dest.json: $.name: \"{id}-{patient}.hl7\": unknown placeholder "
+    CHECK(parsed.errors[0].rfind("/etc/lienthong/dest.json: $.file_name: \"{id}-{patient}.hl7\": unknown placeholder "
                                  "{patient}",
                                  0) == 0);
   }
   SECTION("a pattern with '/' or '..'") {
-    auto slash = parse(R"({"directory": "/x", "name": "sub/{id}"})", dir);
+    auto slash = parse(R"({"directory": "/x", "file_name": "sub/{id}"})", dir);
     REQUIRE(slash.errors.size() == 1);
-    CHECK(slash.errors[0] == "/etc/lienthong/dest.json: $.name: \"sub/{id}\": must not contain '/'");
-    auto dots = parse(R"({"directory": "/x", "name": "..{id}"})", dir);
+    CHECK(slash.errors[0] == "/etc/lienthong/dest.json: $.file_name: \"sub/{id}\": must not contain '/'");
+    auto dots = parse(R"({"directory": "/x", "file_name": "..{id}"})", dir);
     REQUIRE(dots.errors.size() == 1);
-    CHECK(dots.errors[0] == "/etc/lienthong/dest.json: $.name: \"..{id}\": must not contain \"..\"");
+    CHECK(dots.errors[0] == "/etc/lienthong/dest.json: $.file_name: \"..{id}\": must not contain \"..\"");
   }
   SECTION("unbalanced braces, a name that does not vary") {
-    CHECK(parse(R"({"directory": "/x", "name": "{id"})", dir).errors.size() == 1);
-    CHECK(parse(R"({"directory": "/x", "name": "id}"})", dir).errors.size() == 1);
-    auto constant = parse(R"({"directory": "/x", "name": "{route}.{ext}"})", dir);
+    CHECK(parse(R"({"directory": "/x", "file_name": "{id"})", dir).errors.size() == 1);
+    CHECK(parse(R"({"directory": "/x", "file_name": "id}"})", dir).errors.size() == 1);
+    auto constant = parse(R"({"directory": "/x", "file_name": "{route}.{ext}"})", dir);
     REQUIRE(constant.errors.size() == 1);
-    CHECK(constant.errors[0].find("$.name") != std::string::npos);
+    CHECK(constant.errors[0].find("$.file_name") != std::string::npos);
   }
   SECTION("line_ending") {
     auto parsed = parse(R"({"directory": "/x", "line_ending": "CRLF"})", dir);
