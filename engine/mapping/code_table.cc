@@ -210,7 +210,20 @@ Result<CodeTable> CodeTable::parse(std::string_view json, std::string file_name)
 }
 
 const CodeEntry* CodeTable::find(std::string_view code) const {
-  auto it = case_insensitive_ ? entries_.find(fold(code)) : entries_.find(code);
+  auto it = entries_.end();
+  if (!case_insensitive_) {
+    it = entries_.find(code);
+  } else if (code.size() <= 64) {
+    // Codes are short: folded on the stack, not into a new string.
+    char folded[64];
+    for (std::size_t i = 0; i < code.size(); ++i) {
+      const char c = code[i];
+      folded[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    it = entries_.find(std::string_view(folded, code.size()));
+  } else {
+    it = entries_.find(fold(code));
+  }
   if (it != entries_.end()) return &it->second;
   return default_ ? &*default_ : nullptr;
 }

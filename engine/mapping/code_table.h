@@ -6,12 +6,15 @@
 // from any thread; loading happens at start-up.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/base/result.h"
@@ -42,7 +45,12 @@ class CodeTable {
   std::string name_;
   std::string source_system_, target_system_;
   bool case_insensitive_ = false;
-  std::map<std::string, CodeEntry, std::less<>> entries_;
+  // Hashed, with lookups by view: a run looks codes up thousands of times.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, CodeEntry, TextHash, std::equal_to<>> entries_;
   std::optional<CodeEntry> default_;
 };
 

@@ -310,7 +310,7 @@ Value evaluate(const Expr& e, RunState& run) {
       return call(e, run);
     case ExprKind::kList: {
       Value* items = run.values(e.operands.size());
-      for (std::size_t i = 0; i < e.operands.size(); ++i) items[i] = evaluate(*e.operands[i], run);
+      for (std::size_t i = 0; i < e.operands.size(); ++i) new (&items[i]) Value(evaluate(*e.operands[i], run));
       return Value::list(std::span<const Value>(items, e.operands.size()));
     }
   }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <new>
 #include <vector>
 
 #include "engine/hl7v2/path.h"
@@ -24,7 +25,8 @@ Value evaluate(const Expr& expr, RunState& run);
 // anything else is evaluated into `holder`. Valid until the slot or holder changes.
 inline const Value& evaluate_ref(const Expr& expr, RunState& run, Value& holder) {
   if (expr.kind == ExprKind::kName) return run.slots[expr.slot];
-  holder = evaluate(expr, run);
+  // Built in the holder itself, not copied there (see Value::element_made).
+  new (&holder) Value(evaluate(expr, run));
   return holder;
 }
 

@@ -1,5 +1,6 @@
 #include "engine/mapping/interpreter.h"
 
+#include <new>
 #include <utility>
 
 #include "engine/mapping/json_source.h"
@@ -233,7 +234,10 @@ bool Interpreter::run_ops(const std::vector<StepOp>& ops) {
 
 bool Interpreter::run_step(const Step& step) {
   if (step.kind == Step::Kind::kLet) {
-    run_.slots[step.slot] = binding(*step.value);
+    // Computed straight into the slot: nothing a binding computes reads its
+    // own slot (a $let cannot refer to itself), and a copy of a value just
+    // written stalls the processor (see Value::element_made).
+    new (&run_.slots[step.slot]) Value(binding(*step.value));
   } else {
     run_.where = &step.source;
     Value holder;
