@@ -223,7 +223,7 @@ TEST_CASE("mllp destination: shutdown answers queued and in-flight items kRetry 
           "[mllp][destination]") {
   ScriptedMllpServer server([](const std::string&) { return ScriptedReply{}; });  // never answers
   auto config = config_for(server.port());
-  config.ack_timeout = std::chrono::minutes(10);
+  config.ack_timeout = std::chrono::minutes(2);
   auto destination = std::make_unique<MllpDestination>("lab", config);
   std::vector<std::promise<core::DeliveryResult>> answers(3);
   for (std::size_t i = 0; i < answers.size(); ++i) {
@@ -233,7 +233,7 @@ TEST_CASE("mllp destination: shutdown answers queued and in-flight items kRetry 
   for (int i = 0; i < 200 && server.received().empty(); ++i) std::this_thread::sleep_for(10ms);
   REQUIRE(server.received().size() == 1);  // one in flight, two queued
 
-  // Without cancelling the send in flight, this would wait ten minutes.
+  // Without cancelling the send in flight, this would wait two minutes.
   auto stopped = std::async(std::launch::async, [&] { destination->shutdown(); });
   REQUIRE(stopped.wait_for(30s) == std::future_status::ready);
   for (auto& answer : answers) {

@@ -41,6 +41,7 @@ class ScriptedMllpServer {
 
   explicit ScriptedMllpServer(Script script)
       : script_(std::move(script)), acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+    port_ = acceptor_.local_endpoint().port();  // read before the io thread owns the acceptor
     accept();
     thread_ = std::thread([this] { io_.run(); });
   }
@@ -55,7 +56,7 @@ class ScriptedMllpServer {
     thread_.join();
   }
 
-  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  std::uint16_t port() const { return port_; }
   std::size_t connections() const { return connections_.load(); }
   // Control ids (MSH-10) of every frame received, in arrival order.
   std::vector<std::string> received() {
@@ -116,6 +117,7 @@ class ScriptedMllpServer {
   Script script_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  std::uint16_t port_ = 0;
   std::vector<std::weak_ptr<Session>> sessions_;  // io thread only
   std::atomic<std::size_t> connections_{0};
   std::mutex mutex_;
