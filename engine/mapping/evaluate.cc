@@ -174,7 +174,8 @@ Value call(const Expr& e, RunState& run) {
   alignas(Value) unsigned char inline_holders[kInline * sizeof(Value)];
   Value* holders = n > kInline ? run.values(n) : reinterpret_cast<Value*>(inline_holders);
   const Value* args[FunctionSpec::kVariadic];
-  for (std::size_t i = 0; i < n; ++i) args[i] = &evaluate_ref(*e.operands[i], run, holders[i]);
+  for (std::size_t i = 2; i < n; ++i) __builtin_prefetch(e.operands[i].get());
+  for (std::size_t i = 0; i < n; ++i) args[i] = &evaluate_ref(e.operand(i), run, holders[i]);
   return e.function->impl(run, e, FunctionArgs(args, n));
 }
 
@@ -229,7 +230,8 @@ bool equal_values(RunState& run, const Value& a, const Value& b) { return compar
 Value evaluate(const Expr& e, RunState& run) {
   // Operands are nodes of their own, rarely in cache (a plan is several MB):
   // asking for all of them now overlaps their misses instead of queuing them.
-  for (const auto& operand : e.operands) __builtin_prefetch(operand.get());
+  __builtin_prefetch(e.first_operands[0]);
+  __builtin_prefetch(e.first_operands[1]);
   switch (e.kind) {
     case ExprKind::kLiteral:
       return e.literal;
@@ -240,38 +242,38 @@ Value evaluate(const Expr& e, RunState& run) {
       return run.slots[e.slot];
     case ExprKind::kMember:
       // `it.1` and friends: read the binding in place instead of copying it first.
-      if (e.operands[0]->kind == ExprKind::kName) return member(run, run.slots[e.operands[0]->slot], e);
-      return member(run, evaluate(*e.operands[0], run), e);
+      if (e.first_operands[0]->kind == ExprKind::kName) return member(run, run.slots[e.first_operands[0]->slot], e);
+      return member(run, evaluate(*e.first_operands[0], run), e);
     case ExprKind::kIndex: {
       Value h0, h1;
-      const Value& base = evaluate_ref(*e.operands[0], run, h0);
-      return index(run, base, evaluate_ref(*e.operands[1], run, h1));
+      const Value& base = evaluate_ref(*e.first_operands[0], run, h0);
+      return index(run, base, evaluate_ref(*e.first_operands[1], run, h1));
     }
     case ExprKind::kNot: {
       Value h;
-      return Value::boolean(!is_truthy(evaluate_ref(*e.operands[0], run, h)));
+      return Value::boolean(!is_truthy(evaluate_ref(*e.first_operands[0], run, h)));
     }
     case ExprKind::kAnd: {
       Value h;
-      if (!is_truthy(evaluate_ref(*e.operands[0], run, h))) return Value::boolean(false);
-      return Value::boolean(is_truthy(evaluate_ref(*e.operands[1], run, h)));
+      if (!is_truthy(evaluate_ref(*e.first_operands[0], run, h))) return Value::boolean(false);
+      return Value::boolean(is_truthy(evaluate_ref(*e.first_operands[1], run, h)));
     }
     case ExprKind::kOr: {
       Value h;
-      if (is_truthy(evaluate_ref(*e.operands[0], run, h))) return Value::boolean(true);
-      return Value::boolean(is_truthy(evaluate_ref(*e.operands[1], run, h)));
+      if (is_truthy(evaluate_ref(*e.first_operands[0], run, h))) return Value::boolean(true);
+      return Value::boolean(is_truthy(evaluate_ref(*e.first_operands[1], run, h)));
     }
     case ExprKind::kCoalesce:
-      for (const auto& operand : e.operands) {
+      for (std::size_t i = 0; i < e.operands.size(); ++i) {
         Value h;
-        const Value& v = evaluate_ref(*operand, run, h);
+        const Value& v = evaluate_ref(e.operand(i), run, h);
         if (!is_empty(v)) return v;
       }
       return Value();
     case ExprKind::kCompare: {
       Value h0, h1;
-      const Value& a = evaluate_ref(*e.operands[0], run, h0);
-      const Value& b = evaluate_ref(*e.operands[1], run, h1);
+      const Value& a = evaluate_ref(*e.first_operands[0], run, h0);
+      const Value& b = evaluate_ref(*e.first_operands[1], run, h1);
       const int c = compare_values(run, a, b);
       switch (e.compare) {
         case CompareOp::kEq: return Value::boolean(c == 0);
@@ -285,12 +287,12 @@ Value evaluate(const Expr& e, RunState& run) {
     }
     case ExprKind::kIn: {
       Value h0, h1;
-      const Value& a = evaluate_ref(*e.operands[0], run, h0);
-      return Value::boolean(in_values(run, a, evaluate_ref(*e.operands[1], run, h1)));
+      const Value& a = evaluate_ref(*e.first_operands[0], run, h0);
+      return Value::boolean(in_values(run, a, evaluate_ref(*e.first_operands[1], run, h1)));
     }
     case ExprKind::kMatches: {
       Value h;
-      const Value& a = evaluate_ref(*e.operands[0], run, h);
+      const Value& a = evaluate_ref(*e.first_operands[0], run, h);
       if (is_empty(a)) return Value::boolean(false);
       std::string scratch;
       std::string_view t = run.text(a, scratch);
@@ -298,13 +300,13 @@ Value evaluate(const Expr& e, RunState& run) {
     }
     case ExprKind::kAdd: {
       Value h0, h1;
-      const Value& a = evaluate_ref(*e.operands[0], run, h0);
-      return add(run, a, evaluate_ref(*e.operands[1], run, h1));
+      const Value& a = evaluate_ref(*e.first_operands[0], run, h0);
+      return add(run, a, evaluate_ref(*e.first_operands[1], run, h1));
     }
     case ExprKind::kSubtract: {
       Value h0, h1;
-      const Value& a = evaluate_ref(*e.operands[0], run, h0);
-      return subtract(run, a, evaluate_ref(*e.operands[1], run, h1));
+      const Value& a = evaluate_ref(*e.first_operands[0], run, h0);
+      return subtract(run, a, evaluate_ref(*e.first_operands[1], run, h1));
     }
     case ExprKind::kCall:
       return call(e, run);

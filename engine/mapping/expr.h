@@ -45,10 +45,11 @@ enum class ExprKind : std::uint8_t {
 enum class CompareOp : std::uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 
 // What evaluating reads of every node comes first (kind, slot, function,
-// operands, member number: one cache line), then what some kinds read
-// (literal, path), then what only compile, lookups and errors use: a run
-// walks thousands of these.
-struct Expr {
+// operands, member number, the first two operands: one cache line, which the
+// alignment makes a whole line), then what some kinds read (literal, path),
+// then what only compile, lookups and errors use: a run walks thousands of
+// these, rarely in cache.
+struct alignas(64) Expr {
   ExprKind kind = ExprKind::kLiteral;
   CompareOp compare = CompareOp::kEq;
   bool absolute = false;
@@ -57,6 +58,13 @@ struct Expr {
   const FunctionSpec* function = nullptr;
   std::vector<std::unique_ptr<Expr>> operands;
   std::size_t member_number = 0;
+  // operands[0] and [1] again (null when absent), set by the parser once the
+  // tree is whole: most nodes have one or two operands, and reading them here
+  // saves a miss on the operands' own array.
+  const Expr* first_operands[2] = {nullptr, nullptr};
+
+  // Operand i, read from this node's first line when it can be.
+  const Expr& operand(std::size_t i) const { return i < 2 ? *first_operands[i] : *operands[i]; }
 
   Value literal;
   hl7v2::Path path;

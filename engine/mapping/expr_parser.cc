@@ -329,6 +329,14 @@ class Parser {
   std::optional<ExprError> error_;
 };
 
+// Sets Expr::first_operands in the whole tree (nothing changes operands after parsing).
+void link_operands(Expr& e) {
+  for (std::size_t i = 0; i < e.operands.size(); ++i) {
+    link_operands(*e.operands[i]);
+    if (i < 2) e.first_operands[i] = e.operands[i].get();
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Expr>, ExprError> parse_expression(std::string_view source, ExprScope& scope) {
@@ -337,6 +345,7 @@ Result<std::unique_ptr<Expr>, ExprError> parse_expression(std::string_view sourc
   ExprPtr e = p.expression();
   if (e && p.current().kind != TokenKind::kEnd) p.unexpected("an operator or the end of the expression");
   if (p.failed()) return p.take_error();
+  link_operands(*e);
   return e;
 }
 
@@ -363,6 +372,7 @@ Result<StringForm, ExprError> parse_string(std::string_view source, ExprScope& s
       p.unexpected(p.current().kind == TokenKind::kEnd ? "'}' to close '${'" : "an operator or '}'");
     }
     if (p.failed()) return p.take_error();
+    link_operands(*e);
     if (!text.empty()) form.pieces.push_back(TemplatePiece{std::move(text), nullptr, {}});
     text.clear();
     form.pieces.push_back(TemplatePiece{{}, std::move(e), {}});
