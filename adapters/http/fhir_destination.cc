@@ -50,7 +50,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
   Exchange(std::shared_ptr<FhirDestination::Shared> shared, std::vector<FhirRequest> requests,
            core::DeliveryCallback done)
-      : shared_(std::move(shared)), requests_(std::move(requests)), done_(std::move(done)) {}
+      : shared_(std::move(shared)),
+        requests_(std::move(requests)),
+        locations_(known_locations(requests_)),
+        done_(std::move(done)) {}
 
   void run_next() {
     if (next_ == requests_.size()) {
@@ -74,7 +77,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     request->target(shared_->target->url.target(r.relative));
     if (!r.body.empty()) {
       request->set(beast_http::field::content_type, "application/fhir+json; charset=utf-8");
-      request->body() = r.body;
+      request->body() = shared_->mode == FhirMode::kResources ? with_resolved_references(r.body, locations_) : r.body;
     }
     request->prepare_payload();
     connection->send(std::move(request), [self = shared_from_this(), connection](HttpOutcome outcome) {
@@ -101,8 +104,20 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
       return finish(std::move(result));
     }
     last_status_ = answer.status;
+    if (!transaction) learn_location(response);
     ++next_;
     run_next();
+  }
+
+  // Where the entry just written went, for the references of the entries after it.
+  void learn_location(const HttpResponse& response) {
+    const std::string& full_url = requests_[next_].full_url;
+    if (full_url.rfind("urn:", 0) != 0) return;
+    auto header = response.find(beast_http::field::location);
+    if (header == response.end()) header = response.find(beast_http::field::content_location);
+    const std::string_view location =
+        header == response.end() ? std::string_view() : std::string_view(header->value().data(), header->value().size());
+    if (std::optional<std::string> where = answer_location(location, response.body())) locations_[full_url] = *where;
   }
 
   void finish(DeliveryResult result) {
@@ -113,6 +128,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   std::shared_ptr<FhirDestination::Shared> shared_;
   std::vector<FhirRequest> requests_;
+  EntryLocations locations_;  // resources mode: fullUrl -> "Type/id" of entries
   std::size_t next_ = 0;
   int last_status_ = 0;
   core::DeliveryCallback done_;

@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cctype>
+
 namespace lienthong::adapters::http {
 namespace {
 
@@ -29,6 +31,40 @@ bool safe_relative(std::string_view url) {
   return true;
 }
 
+// "Type/id": a resource type (letters) and an id (FHIR id characters).
+bool is_type_and_id(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  if (slash == 0 || slash == std::string_view::npos || slash + 1 == text.size()) return false;
+  if (!std::isupper(static_cast<unsigned char>(text[0]))) return false;  // resource types start upper case
+  for (std::size_t i = 0; i < slash; ++i) {
+    if (!std::isalpha(static_cast<unsigned char>(text[i]))) return false;
+  }
+  for (char c : text.substr(slash + 1)) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
+  }
+  return text.size() - slash - 1 <= 64;
+}
+
+bool resolve_in(rapidjson::Value& value, const EntryLocations& locations, rapidjson::Document::AllocatorType& alloc) {
+  bool changed = false;
+  if (value.IsObject()) {
+    for (auto& member : value.GetObject()) {
+      if (member.value.IsString() && std::string_view(member.name.GetString()) == "reference") {
+        auto it = locations.find(std::string(member.value.GetString(), member.value.GetStringLength()));
+        if (it != locations.end()) {
+          member.value.SetString(it->second.c_str(), static_cast<rapidjson::SizeType>(it->second.size()), alloc);
+          changed = true;
+        }
+      } else {
+        changed = resolve_in(member.value, locations, alloc) || changed;
+      }
+    }
+  } else if (value.IsArray()) {
+    for (auto& item : value.GetArray()) changed = resolve_in(item, locations, alloc) || changed;
+  }
+  return changed;
+}
+
 std::string json_text(const rapidjson::Value& value) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
@@ -41,7 +77,7 @@ std::string json_text(const rapidjson::Value& value) {
 Result<std::vector<FhirRequest>> fhir_requests(FhirMode mode, std::string_view bundle) {
   std::vector<FhirRequest> out;
   if (mode == FhirMode::kTransaction) {
-    out.push_back(FhirRequest{"POST", "", std::string(bundle), "transaction"});
+    out.push_back(FhirRequest{"POST", "", std::string(bundle), "transaction", ""});
     return out;
   }
   rapidjson::Document doc;
@@ -75,11 +111,50 @@ Result<std::vector<FhirRequest>> fhir_requests(FhirMode mode, std::string_view b
       }
       r.body = json_text(resource->value);
     }
+    r.full_url = std::string(string_member(entry, "fullUrl"));
     const std::size_t type_end = r.relative.find_first_of("?/");
     r.label = where + " " + r.method + " " + r.relative.substr(0, type_end);
     out.push_back(std::move(r));
   }
   return out;
+}
+
+EntryLocations known_locations(const std::vector<FhirRequest>& requests) {
+  EntryLocations out;
+  for (const FhirRequest& r : requests) {
+    if (r.full_url.rfind("urn:", 0) == 0 && r.method == "PUT" && is_type_and_id(r.relative)) {
+      out[r.full_url] = r.relative;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> answer_location(std::string_view location, std::string_view body) {
+  // ".../fhir/Patient/123/_history/1" -> "Patient/123"
+  if (const std::size_t history = location.find("/_history"); history != std::string_view::npos) {
+    location = location.substr(0, history);
+  }
+  while (!location.empty() && location.back() == '/') location.remove_suffix(1);
+  if (const std::size_t last = location.rfind('/'); last != std::string_view::npos && last > 0) {
+    const std::size_t type_start = location.rfind('/', last - 1);
+    const std::string_view tail = location.substr(type_start == std::string_view::npos ? 0 : type_start + 1);
+    if (is_type_and_id(tail)) return std::string(tail);
+  }
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  const std::string both = std::string(string_member(doc, "resourceType")) + "/" + std::string(string_member(doc, "id"));
+  if (is_type_and_id(both)) return both;
+  return std::nullopt;
+}
+
+std::string with_resolved_references(const std::string& resource, const EntryLocations& locations) {
+  if (locations.empty() || resource.find("\"reference\"") == std::string::npos) return resource;
+  rapidjson::Document doc;
+  doc.Parse(resource.data(), resource.size());
+  if (doc.HasParseError()) return resource;
+  if (!resolve_in(doc, locations, doc.GetAllocator())) return resource;
+  return json_text(doc);
 }
 
 }  // namespace lienthong::adapters::http

@@ -194,6 +194,31 @@ TEST_CASE("fhir: resources mode sends one request per entry, in order", "[http][
   CHECK(requests[1].header("content-type") == "application/fhir+json; charset=utf-8");
 }
 
+TEST_CASE("fhir: resources mode turns urn:uuid references into the entries' locations", "[http][fhir]") {
+  ClientIo io;
+  HttpTestServer server;
+  server.script({{201, {{"Location", server.url() + "/Patient/abc/_history/1"}}, ""},
+                 {200, {}, R"({"resourceType":"Practitioner","id":"doc9"})"},
+                 {201, {}, ""}});
+  FhirDestination destination(io.io(), "hapi", fhir_config(config_for(server, R"(, "mode": "resources")")));
+  const std::string bundle =
+      R"({"resourceType":"Bundle","type":"transaction","entry":[)"
+      R"({"fullUrl":"urn:uuid:pat","resource":{"resourceType":"Patient","generalPractitioner":[{"reference":"urn:uuid:doc"}]},)"
+      R"("request":{"method":"PUT","url":"Patient?identifier=urn:oid:1.2|123"}},)"
+      R"({"fullUrl":"urn:uuid:doc","resource":{"resourceType":"Practitioner","id":"doc9"},)"
+      R"("request":{"method":"PUT","url":"Practitioner/doc9"}},)"
+      R"({"fullUrl":"urn:uuid:enc","resource":{"resourceType":"Encounter","subject":{"reference":"urn:uuid:pat"},)"
+      R"("participant":[{"individual":{"reference":"urn:uuid:unknown"}}]},"request":{"method":"POST","url":"Encounter"}}]})";
+  core::DeliveryResult result = deliver_one(destination, fhir_item(1, bundle));
+  CHECK(result.verdict == Verdict::kOk);
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 3);
+  // Known before sending: a PUT to "Type/id". Learned from the answer: the Location.
+  CHECK(requests[0].body == R"({"resourceType":"Patient","generalPractitioner":[{"reference":"Practitioner/doc9"}]})");
+  CHECK(requests[2].body == R"({"resourceType":"Encounter","subject":{"reference":"Patient/abc"},)"
+                            R"("participant":[{"individual":{"reference":"urn:uuid:unknown"}}]})");
+}
+
 TEST_CASE("fhir: resources mode stops at the first answer that is not 2xx", "[http][fhir]") {
   ClientIo io;
   HttpTestServer server;

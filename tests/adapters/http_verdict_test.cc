@@ -144,5 +144,29 @@ TEST_CASE("requests: resources mode takes method, url and resource of each entry
   CHECK((*transaction)[0].relative.empty());
 }
 
+TEST_CASE("requests: where an entry went, and references to it", "[http][requests]") {
+  CHECK(answer_location("http://h/fhir/Patient/123/_history/2", "") == "Patient/123");
+  CHECK(answer_location("Patient/123", "") == "Patient/123");
+  CHECK(answer_location("/fhir/Observation/a-b.c/", "") == "Observation/a-b.c");
+  CHECK(answer_location("", R"({"resourceType":"Encounter","id":"e1"})") == "Encounter/e1");
+  CHECK_FALSE(answer_location("", R"({"resourceType":"OperationOutcome"})"));
+  CHECK_FALSE(answer_location("http://h/fhir", "not json"));
+
+  auto requests = fhir_requests(FhirMode::kResources,
+                                R"({"resourceType":"Bundle","entry":[)"
+                                R"({"fullUrl":"urn:uuid:1","resource":{"resourceType":"Patient"},"request":{"method":"PUT","url":"Patient/p1"}},)"
+                                R"({"fullUrl":"urn:uuid:2","resource":{"resourceType":"Patient"},"request":{"method":"PUT","url":"Patient?identifier=a|b"}},)"
+                                R"({"fullUrl":"http://x/Patient/3","resource":{"resourceType":"Patient"},"request":{"method":"PUT","url":"Patient/3"}}]})");
+  REQUIRE(requests);
+  const EntryLocations known = known_locations(*requests);
+  CHECK(known == EntryLocations{{"urn:uuid:1", "Patient/p1"}});
+
+  const std::string resource = R"({"resourceType":"Encounter","subject":{"reference":"urn:uuid:1"},"note":"urn:uuid:1"})";
+  CHECK(with_resolved_references(resource, known) ==
+        R"({"resourceType":"Encounter","subject":{"reference":"Patient/p1"},"note":"urn:uuid:1"})");
+  CHECK(with_resolved_references(resource, {}) == resource);
+  CHECK(with_resolved_references(R"({"a":1})", known) == R"({"a":1})");
+}
+
 }  // namespace
 }  // namespace lienthong::testing
