@@ -19,9 +19,11 @@ int run_run(const std::vector<std::string>& args);
 int run_check(const std::vector<std::string>& args);
 int run_send(const std::vector<std::string>& args);
 int run_messages(const std::vector<std::string>& args);
+int run_queue(const std::vector<std::string>& args);
+int run_replay(const std::vector<std::string>& args);
 
-// Every listener type this executable knows ("mllp").
-const core::ListenerRegistry& listener_registry();
+// Every adapter type this executable knows: listeners ("mllp") and destinations.
+const core::AdapterRegistry& adapter_registry();
 // Loads the config, printing every error to stderr; nullopt-like failure as Error.
 Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path);
 // Takes "--config FILE" out of args (in place); returns the file (default if absent), or Error for a missing value.

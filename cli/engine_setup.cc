@@ -1,21 +1,21 @@
-// What the engine verbs share: the listener registry (the one place that names
+// What the engine verbs share: the adapter registry (the one place that names
 // concrete adapters) and reading --config.
 #include "adapters/mllp/mllp_listener_type.h"
 #include "cli/engine_commands.h"
 
 namespace lienthong::cli {
 
-const core::ListenerRegistry& listener_registry() {
-  static const core::ListenerRegistry registry = [] {
-    core::ListenerRegistry r;
-    r.add("mllp", adapters::mllp::mllp_listener_type());
+const core::AdapterRegistry& adapter_registry() {
+  static const core::AdapterRegistry registry = [] {
+    core::AdapterRegistry r;
+    r.listeners.add("mllp", adapters::mllp::mllp_listener_type());
     return r;
   }();
   return registry;
 }
 
 Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path) {
-  return core::load_config(path, listener_registry());
+  return core::load_config(path, adapter_registry());
 }
 
 Result<std::string> take_config_option(std::vector<std::string>& args) {

@@ -17,6 +17,8 @@ const char kUsage[] =
     "       lienthong run|check [--config FILE]\n"
     "       lienthong send [--config FILE] [--host H] [--port P] [--timeout MS] FILE ...\n"
     "       lienthong messages list|show [--config FILE] ...\n"
+    "       lienthong queue [--config FILE]\n"
+    "       lienthong replay [--config FILE] ITEM_ID ... | --dead --destination NAME [--since T]\n"
     "       lienthong --help | --version\n"
     "\n"
     "lienthong is an HL7 v2 integration engine. Verbs:\n"
@@ -27,7 +29,9 @@ const char kUsage[] =
     "  run       run the engine (default config: samples/lienthong.json)\n"
     "  check     check a config file and print every error\n"
     "  send      send messages over MLLP and print each ACK\n"
-    "  messages  list or show stored messages\n";
+    "  messages  list or show stored messages (with their outbound items and attempts)\n"
+    "  queue     show each destination's queue: pending, in flight, retrying, held, dead\n"
+    "  replay    requeue outbound items (by id, or every dead one of a destination)\n";
 
 int run(const std::vector<std::string>& args) {
   using namespace lienthong::cli;
@@ -51,6 +55,8 @@ int run(const std::vector<std::string>& args) {
   if (first == "check") return run_check(rest);
   if (first == "send") return run_send(rest);
   if (first == "messages") return run_messages(rest);
+  if (first == "queue") return run_queue(rest);
+  if (first == "replay") return run_replay(rest);
   std::fprintf(stderr, "lienthong: unknown command '%s'\n", first.c_str());
   std::fputs(kUsage, stderr);
   return kExitUsage;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "cli/cli_time.h"
 #include "cli/engine_commands.h"
 #include "cli/hl7_command.h"
 #include "engine/store/sqlite_store.h"
@@ -19,35 +20,6 @@ const char kMessagesUsage[] =
     "usage: lienthong messages list [--config FILE] [--since TIME|DURATION] [--type ADT^A01]\n"
     "                               [--control-id PATTERN] [--limit N]\n"
     "       lienthong messages show [--config FILE] ID\n";
-
-std::optional<std::int64_t> parse_since(const std::string& text) {
-  auto now = std::chrono::duration_cast<std::chrono::microseconds>(
-                 std::chrono::system_clock::now().time_since_epoch()).count();
-  if (auto d = core::parse_duration(text)) return now - d->count();
-  std::tm tm{};
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  char tail = 0;
-  int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail);
-  bool date_only = n == 3 && text.size() == 10;
-  if (!date_only && !(n == 6 || (n == 7 && tail == 'Z' && text.back() == 'Z'))) return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<std::int64_t>(timegm(&tm)) * 1'000'000;
-}
-
-std::string time_text(std::int64_t us) {
-  std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string lines(std::string text) {
   for (char& c : text) if (c == '\r') c = '\n';
@@ -136,7 +108,23 @@ int run_messages(const std::vector<std::string>& arguments) {
               r.message_type.c_str(), r.trigger_event.c_str(), r.version.c_str(), r.control_id.c_str(),
               r.encoding.c_str(), r.status.c_str());
   if (!r.error.empty()) std::printf("error: %s\n", r.error.c_str());
-  std::printf("--- message\n%s--- ack\n%s", lines(r.raw).c_str(), lines(r.ack).c_str());
+  std::printf("--- message\n%s--- ack\n%s", r.raw.empty() ? "(body pruned by retention)\n" : lines(r.raw).c_str(),
+              lines(r.ack).c_str());
+  for (const store::ItemDetail& d : (*detail)->items) {
+    const store::OutboundItem& item = d.item;
+    std::printf("--- item %lld: route %s -> %s: %s, %d attempt(s)", static_cast<long long>(item.id), item.route.c_str(),
+                item.destination.c_str(), item.status.c_str(), item.attempts);
+    if (item.replay_of) std::printf(", replay of %lld", static_cast<long long>(*item.replay_of));
+    if (item.status == "pending" && item.next_attempt_at_us > 0) {
+      std::printf(", next attempt %s", time_text(item.next_attempt_at_us).c_str());
+    }
+    std::printf("\n");
+    if (!item.last_error.empty()) std::printf("    last error: %s\n", item.last_error.c_str());
+    for (const store::AttemptRecord& a : d.attempts) {
+      std::printf("    attempt %s %s (%lld ms): %s\n", time_text(a.at_us).c_str(), a.outcome.c_str(),
+                  static_cast<long long>(a.duration_us / 1000), a.detail.c_str());
+    }
+  }
   return kExitOk;
 }
 

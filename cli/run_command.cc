@@ -38,7 +38,7 @@ int run_run(const std::vector<std::string>& arguments) {
     return kExitInternal;
   }
   try {
-    core::Engine engine(*config, listener_registry(), **store);
+    core::Engine engine(*config, adapter_registry(), **store);
     engine.run();
   } catch (const std::exception& e) {
     core::log::error("engine.failed", {{"reason", e.what()}});

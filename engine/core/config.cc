@@ -3,6 +3,9 @@
 #include <limits>
 #include <set>
 
+#include "engine/core/route_loader.h"
+#include "engine/mapping/fhir_time.h"
+
 namespace lienthong::core {
 
 namespace {
@@ -33,6 +36,33 @@ LogSettings read_log(const ConfigObject& o) {
 }
 
 bool is_wildcard(const std::string& host) { return host.empty() || host == "0.0.0.0" || host == "::"; }
+
+std::filesystem::path relative_to(const std::filesystem::path& file, const std::string& path) {
+  std::filesystem::path p(path);
+  return p.is_absolute() ? p : (file.parent_path() / p).lexically_normal();
+}
+
+RetentionSettings read_retention(const ConfigObject& o) {
+  RetentionSettings r;
+  r.enabled = true;
+  r.after = o.duration("after", r.after, std::chrono::minutes(1), std::chrono::hours(24 * 365 * 100));
+  r.drop_metadata = o.one_of("keep", {"metadata", "none"}, "metadata") == "none";
+  r.interval = o.duration("interval", r.interval, std::chrono::seconds(1), std::chrono::hours(24));
+  r.batch = o.uint("batch", r.batch, 1, 100000);
+  o.finish();
+  return r;
+}
+
+void read_destinations(const ConfigObject& root, const DestinationRegistry& registry, EngineConfig& config) {
+  std::set<std::string> names;
+  for (const ConfigObject& o : root.objects("destinations")) {
+    DestinationSettings d = read_destination(o, registry);
+    if (!d.name.empty() && !names.insert(d.name).second) o.error("name", "duplicate destination name \"" + d.name + "\"");
+    if (d.type.empty() || registry.find(d.type) == nullptr) continue;  // its other keys cannot be judged
+    o.finish();
+    config.destinations.push_back(std::move(d));
+  }
+}
 
 void read_listeners(const ConfigObject& root, const ListenerRegistry& registry, EngineConfig& config) {
   std::string known;
@@ -68,7 +98,7 @@ void read_listeners(const ConfigObject& root, const ListenerRegistry& registry, 
 }
 
 Result<EngineConfig, ConfigErrors> check(const ConfigDocument& doc, const std::filesystem::path& file,
-                                         const ListenerRegistry& registry) {
+                                         const AdapterRegistry& registry) {
   EngineConfig config;
   config.file = file;
   if (!doc.parsed()) return doc.errors();
@@ -80,20 +110,47 @@ Result<EngineConfig, ConfigErrors> check(const ConfigDocument& doc, const std::f
   }
   if (auto log = root.object("log")) config.log = read_log(*log);
   config.threads = static_cast<unsigned>(root.uint("threads", 2, 1, 64));
-  read_listeners(root, registry, config);
+  read_listeners(root, registry.listeners, config);
+  read_destinations(root, registry.destinations, config);
+  if (auto dir = root.optional_string("routes")) config.routes_dir = relative_to(file, *dir);
+  config.mappings_root = relative_to(file, root.string("mappings", "../mappings"));
+  config.unrouted = root.one_of("unrouted", {"accept", "reject"}, "accept") == "reject" ? Unrouted::kReject : Unrouted::kAccept;
+  config.time_zone = root.string("time_zone", config.time_zone);
+  if (!mapping::TimeZone::from_name(config.time_zone).ok()) {
+    root.error("time_zone", "expected an IANA zone name such as \"Asia/Ho_Chi_Minh\" or an offset such as \"+07:00\", found \"" +
+                                config.time_zone + "\"");
+  }
+  if (auto retention = root.object("retention")) {
+    config.retention = read_retention(*retention);
+    if (config.retention.drop_metadata && config.retention.after < config.store.duplicate_window) {
+      retention->error("after", "must be at least store.duplicate_window when keep is \"none\" (duplicates are found in kept messages)");
+    }
+  }
   root.finish();
   if (!doc.errors().empty()) return doc.errors();
+  ConfigErrors errors;
+  if (!config.routes_dir.empty()) {
+    RouteContext context;
+    context.routes_dir = config.routes_dir;
+    context.mappings_root = config.mappings_root;
+    for (const auto& l : config.listeners) context.listeners.push_back(l.name);
+    for (const auto& d : config.destinations) context.destinations.push_back({d.name, d.accepts});
+    config.routes = load_routes(context, errors);
+  } else {
+    config.routes = std::make_shared<RouteTable>();
+  }
+  if (!errors.empty()) return errors;
   return config;
 }
 
 }  // namespace
 
-Result<EngineConfig, ConfigErrors> load_config(const std::filesystem::path& path, const ListenerRegistry& registry) {
+Result<EngineConfig, ConfigErrors> load_config(const std::filesystem::path& path, const AdapterRegistry& registry) {
   return check(ConfigDocument::load(path), path, registry);
 }
 
 Result<EngineConfig, ConfigErrors> parse_config(std::string_view text, const std::filesystem::path& file,
-                                                const ListenerRegistry& registry) {
+                                                const AdapterRegistry& registry) {
   return check(ConfigDocument::parse(text, file.string()), file, registry);
 }
 

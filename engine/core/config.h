@@ -1,7 +1,9 @@
 // The engine's configuration file (lienthong.json; every key in
-// docs/configuration.md): store, listeners and logging. load_config() checks
-// the whole file and returns every mistake, each naming the file, the JSON path
-// and what was expected; nothing is started from a file with errors.
+// docs/configuration.md): store, listeners, destinations, routes (the files of
+// the routes directory, with their mappings), retention and logging.
+// load_config() checks the whole configuration and returns every mistake, each
+// naming the file, the JSON path and what was expected; nothing is started from
+// a configuration with errors.
 //
 // Thread-safety: plain values; load_config is a start-up function.
 #pragma once
@@ -9,13 +11,17 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/base/result.h"
+#include "engine/core/adapter_registry.h"
 #include "engine/core/config_reader.h"
-#include "engine/core/listener_registry.h"
+#include "engine/core/delivery_config.h"
 #include "engine/core/log.h"
+#include "engine/core/route.h"
+#include "engine/core/router.h"
 
 namespace lienthong::core {
 
@@ -38,20 +44,37 @@ struct LogSettings {
   log::Format format = log::Format::kKeyValue;
 };
 
+// Retention (docs/specs/retention.md): completed messages older than `after`
+// lose their bodies (keep "metadata") or everything (keep "none").
+struct RetentionSettings {
+  bool enabled = false;
+  std::chrono::microseconds after = std::chrono::hours(24 * 30);
+  bool drop_metadata = false;
+  std::chrono::microseconds interval = std::chrono::minutes(1);
+  std::size_t batch = 500;
+};
+
 struct EngineConfig {
   std::filesystem::path file;      // the file it was read from
   StoreSettings store;
   std::vector<ListenerSettings> listeners;
+  std::vector<DestinationSettings> destinations;
+  std::filesystem::path routes_dir;     // empty: no routes (messages are only stored)
+  std::filesystem::path mappings_root;  // where route mappings are found
+  std::shared_ptr<const RouteTable> routes;  // loaded and checked; empty table without routes_dir
+  Unrouted unrouted = Unrouted::kAccept;
+  std::string time_zone = "Asia/Ho_Chi_Minh";  // for mapped times that carry no offset
+  RetentionSettings retention;
   LogSettings log;
   unsigned threads = 2;            // io_context threads
 };
 
 using ConfigErrors = std::vector<std::string>;
 
-// Reads and checks `path`; listener types are looked up in `registry`.
-Result<EngineConfig, ConfigErrors> load_config(const std::filesystem::path& path, const ListenerRegistry& registry);
+// Reads and checks `path`; adapter types are looked up in `registry`.
+Result<EngineConfig, ConfigErrors> load_config(const std::filesystem::path& path, const AdapterRegistry& registry);
 // The same for text already in memory (`file` names it in errors and anchors relative paths).
 Result<EngineConfig, ConfigErrors> parse_config(std::string_view text, const std::filesystem::path& file,
-                                                const ListenerRegistry& registry);
+                                                const AdapterRegistry& registry);
 
 }  // namespace lienthong::core

@@ -102,6 +102,7 @@ std::optional<std::chrono::microseconds> parse_duration(std::string_view text) {
   else if (unit == "s") scale = 1'000'000;
   else if (unit == "m") scale = 60'000'000;
   else if (unit == "h") scale = 3'600'000'000;
+  else if (unit == "d") scale = 86'400'000'000;
   else return std::nullopt;
   // 12 digits of hours still fit in int64 microseconds? 1e12 * 3.6e9 does not: bound it.
   if (n > std::numeric_limits<std::int64_t>::max() / scale) return std::nullopt;
@@ -287,6 +288,36 @@ std::optional<ConfigObject> ConfigObject::object(std::string_view key) const {
     return std::nullopt;
   }
   return ConfigObject(state_, v, path_of(key));
+}
+
+std::vector<std::string> ConfigObject::strings(std::string_view key) const {
+  std::vector<std::string> out;
+  const Value* v = as_value(member(key));
+  if (v == nullptr) return out;
+  if (v->IsString()) {
+    out.emplace_back(v->GetString(), v->GetStringLength());
+    return out;
+  }
+  bool ok = v->IsArray() && !v->GetArray().Empty();
+  if (ok) {
+    for (const Value& item : v->GetArray()) ok = ok && item.IsString() && item.GetStringLength() > 0;
+  }
+  if (!ok) {
+    error(key, "expected a string or a non-empty array of non-empty strings, found " + describe(*v));
+    return out;
+  }
+  for (const Value& item : v->GetArray()) out.emplace_back(item.GetString(), item.GetStringLength());
+  return out;
+}
+
+bool ConfigObject::is_bool(std::string_view key) const {
+  const Value* v = as_value(member(key));
+  return v != nullptr && v->IsBool();
+}
+
+bool ConfigObject::is_null(std::string_view key) const {
+  const Value* v = as_value(member(key));
+  return v != nullptr && v->IsNull();
 }
 
 std::vector<ConfigObject> ConfigObject::objects(std::string_view key) const {

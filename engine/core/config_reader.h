@@ -68,13 +68,20 @@ class ConfigObject {
 
   bool boolean(std::string_view key, bool default_value) const;
 
+  // A string or a non-empty array of strings, as a list; absent -> empty.
+  std::vector<std::string> strings(std::string_view key) const;
+  // The key is present with the value null (reads it).
+  bool is_null(std::string_view key) const;
+  // The key is present with a boolean value (read it with boolean()).
+  bool is_bool(std::string_view key) const;
+
   // Integer in [min, max].
   std::uint64_t uint(std::string_view key, std::uint64_t default_value, std::uint64_t min,
                      std::uint64_t max) const;
   std::optional<std::uint64_t> optional_uint(std::string_view key, std::uint64_t min,
                                              std::uint64_t max) const;
 
-  // A duration: a string "<number><unit>" with unit us, ms, s, m or h ("300s",
+  // A duration: a string "<number><unit>" with unit us, ms, s, m, h or d ("300s",
   // "1ms", "24h"), or a JSON integer meaning milliseconds. Checked against [min, max].
   std::chrono::microseconds duration(std::string_view key, std::chrono::microseconds default_value,
                                      std::chrono::microseconds min, std::chrono::microseconds max) const;

@@ -11,15 +11,70 @@
 #include "engine/core/log.h"
 
 namespace lienthong::core {
+namespace {
 
-Engine::Engine(const EngineConfig& config, const ListenerRegistry& registry, store::Store& store)
+constexpr std::chrono::seconds kDeliveryGrace{5};
+
+std::shared_ptr<const Router> make_router(const EngineConfig& config) {
+  auto zone = mapping::TimeZone::from_name(config.time_zone);
+  return std::make_shared<const Router>(config.routes, config.unrouted,
+                                        zone.ok() ? *zone : mapping::TimeZone::ho_chi_minh());
+}
+
+// What a reload cannot change without a restart.
+bool same_listeners(const EngineConfig& a, const EngineConfig& b) {
+  if (a.listeners.size() != b.listeners.size() || a.threads != b.threads) return false;
+  for (std::size_t i = 0; i < a.listeners.size(); ++i) {
+    const auto& x = a.listeners[i];
+    const auto& y = b.listeners[i];
+    if (x.name != y.name || x.type != y.type || x.spec.host != y.spec.host || x.spec.port != y.spec.port) return false;
+  }
+  return a.store.path == b.store.path && a.store.synchronous == b.store.synchronous;
+}
+
+}  // namespace
+
+Engine::Engine(const EngineConfig& config, const AdapterRegistry& registry, store::Store& store)
     : config_(config),
       registry_(registry),
       store_(store),
       intake_(store),
-      io_(static_cast<int>(config.threads == 0 ? 1 : config.threads)) {}
+      io_(static_cast<int>(config.threads == 0 ? 1 : config.threads)),
+      delivery_(io_, store) {
+  intake_.set_item_sink([this](std::vector<store::OutboundItem> items) { delivery_.offer(std::move(items)); });
+}
 
 Engine::~Engine() = default;
+
+void Engine::apply(const EngineConfig& config) {
+  intake_.set_router(make_router(config));
+  if (retention_) retention_->stop();
+  retention_ = config.retention.enabled ? Retention::start(io_, store_, config.retention) : nullptr;
+}
+
+void Engine::reload() {
+  log::info("engine.reloading", {{"config", config_.file.string()}});
+  auto fresh = load_config(config_.file, registry_);
+  if (!fresh.ok()) {
+    for (const auto& line : fresh.error()) log::error("engine.reload_rejected", {{"error", line}});
+    log::error("engine.reload_failed", {{"errors", fresh.error().size()}, {"kept", "running configuration"}});
+    return;
+  }
+  if (!same_listeners(config_, *fresh)) {
+    log::warning("engine.reload_partial", {{"reason", "listeners, threads or store changed: restart to apply them"}});
+  }
+  try {
+    delivery_.replace(fresh->destinations, registry_.destinations, kDeliveryGrace);
+  } catch (const std::exception& e) {
+    log::error("engine.reload_failed", {{"reason", e.what()}});
+    return;
+  }
+  apply(*fresh);
+  std::vector<ListenerSettings> keep = std::move(config_.listeners);
+  config_ = std::move(*fresh);
+  config_.listeners = std::move(keep);  // the ones actually running
+  log::info("engine.reloaded", {{"routes", config_.routes->routes.size()}, {"destinations", config_.destinations.size()}});
+}
 
 void Engine::run() {
   // Signals are caught before any listener opens its port: a client (or a test)
@@ -30,26 +85,57 @@ void Engine::run() {
   signals.async_wait([&stop_signal](const boost::system::error_code& ec, int number) {
     stop_signal.set_value(ec ? 0 : number);
   });
+  // SIGHUP: reloads run on a thread of their own (they compile mappings and wait
+  // for delivery to stop), one at a time.
+  boost::asio::signal_set hangups(io_, SIGHUP);
+  std::mutex reload_mu;                   // one reload at a time
+  std::mutex reloads_mu;                  // guards `reloads` and `stopping`
+  std::vector<std::thread> reloads;
+  bool stopping = false;
+  std::function<void()> wait_hangup = [&] {
+    hangups.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      std::lock_guard lock(reloads_mu);
+      if (stopping) return;
+      reloads.emplace_back([this, &reload_mu] {
+        std::lock_guard reload_lock(reload_mu);
+        reload();
+      });
+      wait_hangup();
+    });
+  };
+  wait_hangup();
 
+  apply(config_);
+  delivery_.start(config_.destinations, registry_.destinations);
   for (const ListenerSettings& l : config_.listeners) {
-    const ListenerType* type = registry_.find(l.type);
+    const ListenerType* type = registry_.listeners.find(l.type);
     if (type == nullptr) throw std::runtime_error("listener \"" + l.name + "\": unknown type \"" + l.type + "\"");
     listeners_.push_back(type->create(io_, l.spec, intake_));
     log::info("listener.started", {{"name", l.name}, {"type", l.type}, {"endpoint", listeners_.back()->endpoint()}});
   }
   log::info("engine.started", {{"config", config_.file.string()}, {"store", config_.store.path.string()},
-                               {"listeners", listeners_.size()}, {"threads", config_.threads}});
+                               {"listeners", listeners_.size()}, {"routes", config_.routes->routes.size()},
+                               {"destinations", config_.destinations.size()}, {"threads", config_.threads}});
 
   std::vector<std::thread> threads;
   for (unsigned i = 0; i < config_.threads; ++i) threads.emplace_back([this] { io_.run(); });
 
   int number = stop_signal.get_future().get();
   log::info("engine.stopping", {{"signal", number == SIGINT ? "SIGINT" : "SIGTERM"}});
+  {
+    std::lock_guard lock(reloads_mu);
+    stopping = true;
+  }
+  boost::asio::post(io_, [&] { hangups.cancel(); });
+  for (auto& t : reloads) t.join();  // a reload under way finishes first
 
   for (auto& l : listeners_) l->stop_accepting();
   // Messages already submitted are answered (after their commit) before connections close.
   bool idle = intake_.wait_idle(std::chrono::seconds(10));
   intake_.stop();
+  bool delivery_stopped = delivery_.stop(kDeliveryGrace);
+  if (retention_) retention_->stop();
   for (auto& l : listeners_) l->shutdown();
   work.reset();
   // Give sessions a moment to write their last answers and close; then stop the loop.
@@ -66,8 +152,8 @@ void Engine::run() {
 
   IntakeCounters c = intake_.counters();
   log::info("engine.stopped", {{"received", c.received}, {"accepted", c.accepted}, {"rejected", c.rejected},
-                               {"duplicates", c.duplicates}, {"store_errors", c.store_errors},
-                               {"drained", idle ? "yes" : "no"}});
+                               {"errors", c.errors}, {"duplicates", c.duplicates}, {"store_errors", c.store_errors},
+                               {"drained", idle ? "yes" : "no"}, {"delivery_stopped", delivery_stopped ? "yes" : "no"}});
 }
 
 }  // namespace lienthong::core

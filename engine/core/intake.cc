@@ -95,6 +95,8 @@ void Intake::finished() {
 
 void Intake::stop() { stopping_ = true; }
 
+void Intake::set_router(std::shared_ptr<const Router> router) { router_.store(std::move(router)); }
+
 bool Intake::wait_idle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(idle_mu_);
   return idle_cv_.wait_for(lock, timeout, [this] { return in_flight_.load() == 0; });
@@ -107,6 +109,7 @@ IntakeCounters Intake::counters() const {
   c.rejected = rejected_.load();
   c.duplicates = duplicates_.load();
   c.store_errors = store_errors_.load();
+  c.errors = errors_.load();
   c.in_flight = in_flight_.load();
   return c;
 }
@@ -146,9 +149,29 @@ void Intake::submit(Inbound in, AnswerCallback done) {
     record.trigger_event = std::string(parsed->trigger_event());
     record.version = std::string(parsed->version());
     record.status = "accepted";
-    record.ack = in_senders_charset(
-        hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kAccept), {}, ack_options),
-        parsed->charset());
+    std::optional<std::string> rejected;
+    if (auto router = router_.load()) {
+      Routing routing = router->route(in.source, *parsed, in.bytes);
+      record.outbound = std::move(routing.outbound);
+      rejected = std::move(routing.rejected);
+    }
+    if (rejected) {
+      // AE (ACK-5.4): the message is sound but this engine will not take it.
+      hl7v2::AckError why;
+      why.code = static_cast<int>(record.outbound.empty() && rejected->rfind("no route", 0) == 0
+                                      ? hl7v2::ErrorCode::kUnsupportedMessageType
+                                      : hl7v2::ErrorCode::kApplicationInternal);
+      why.message = *rejected;
+      record.status = "error";
+      record.error = std::move(*rejected);
+      record.ack = in_senders_charset(
+          hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kError), {why}, ack_options),
+          parsed->charset());
+    } else {
+      record.ack = in_senders_charset(
+          hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kAccept), {}, ack_options),
+          parsed->charset());
+    }
   } else {
     header = hl7v2::read_header(in.bytes);
     auto [type, trigger] = split_type(header);
@@ -189,10 +212,11 @@ void Intake::submit(Inbound in, AnswerCallback done) {
   std::string control_id = record.control_id;
   std::string type = record.message_type + "^" + record.trigger_event;
   std::string accept = record.ack;
+  const bool answer_error = record.status == "error";
   const AckMode mode = in.ack_mode;
   const charset::Charset cs = parsed->charset();
   store_.append(std::move(record), [this, done = std::move(done), header = std::move(header), accept = std::move(accept),
-                                    ack_options = std::move(ack_options), mode, cs, control_id = std::move(control_id),
+                                    ack_options = std::move(ack_options), mode, cs, answer_error, control_id = std::move(control_id),
                                     type = std::move(type), source = std::move(in.source)](Result<store::Appended> stored) mutable {
     if (!stored.ok()) {
       store_errors_.fetch_add(1);
@@ -202,6 +226,10 @@ void Intake::submit(Inbound in, AnswerCallback done) {
       done(Answer{in_senders_charset(
                       hl7v2::build_ack(header, code_for(mode, header, AckOutcome::kReject), {why}, ack_options), cs),
                   false});
+    } else if (answer_error) {
+      errors_.fetch_add(1);
+      log::info("intake.error", {{"source", source}, {"control_id", control_id}, {"type", type}, {"id", stored->id}});
+      done(Answer{std::move(accept), false});
     } else if (stored->duplicate) {
       duplicates_.fetch_add(1);
       accepted_.fetch_add(1);
@@ -216,6 +244,7 @@ void Intake::submit(Inbound in, AnswerCallback done) {
         log::debug("intake.accepted", {{"source", source}, {"control_id", control_id},
                                        {"type", type}, {"id", stored->id}});
       }
+      if (!stored->items.empty() && item_sink_) item_sink_(std::move(stored->items));
       done(Answer{std::move(accept), true});
     }
     finished();

@@ -6,7 +6,11 @@
 //   - a duplicate: answered with the original's stored ACK, byte for byte;
 //   - does not parse: stored with status "rejected" (nothing received is lost),
 //     then answered AR/CR with ERR; answered AR even if that store fails;
-//   - the store cannot commit: AR/CR with ERR 207 "message not stored: <why>".
+//   - the store cannot commit: AR/CR with ERR 207 "message not stored: <why>";
+//   - routed (router.h): the outbound items are written in the same transaction;
+//     a route's mapping that rejects the message, or no route with `unrouted`
+//     "reject", makes it an AE/CE answer with ERR (207 / 200), stored with
+//     status "error". Stored items are handed to the item sink after the commit.
 // After stop(), submits are answered AR/CR 207 at once without being stored.
 //
 // Thread-safety: submit() from any thread; answers run on the store's writer
@@ -17,10 +21,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
 #include <mutex>
 #include <string>
 
 #include "engine/core/message_sink.h"
+#include "engine/core/router.h"
 #include "engine/store/store.h"
 
 namespace lienthong::core {
@@ -31,12 +39,22 @@ struct IntakeCounters {
   std::uint64_t rejected = 0;    // did not parse: answered AR/CR
   std::uint64_t duplicates = 0;
   std::uint64_t store_errors = 0;  // could not be stored: answered AR/CR 207
+  std::uint64_t errors = 0;        // stored, answered AE/CE (mapping rejected it, no route)
   std::uint64_t in_flight = 0;   // submitted, not yet answered
 };
 
 class Intake final : public MessageSink {
  public:
+  using ItemSink = std::function<void(std::vector<store::OutboundItem>)>;
+
   explicit Intake(store::Store& store);
+
+  // The routes messages go through from now on (reload swaps them); null: no
+  // routing (every message is only stored). Any thread.
+  void set_router(std::shared_ptr<const Router> router);
+  // Where stored outbound items go (the delivery); set before the first submit.
+  // Called on the store's writer thread.
+  void set_item_sink(ItemSink sink) { item_sink_ = std::move(sink); }
 
   void submit(Inbound message, AnswerCallback done) override;
 
@@ -56,10 +74,12 @@ class Intake final : public MessageSink {
   void finished();
 
   store::Store& store_;
+  std::atomic<std::shared_ptr<const Router>> router_;
+  ItemSink item_sink_;
   std::string id_prefix_;
   std::atomic<std::uint64_t> next_id_{1};
   std::atomic<bool> stopping_{false};
-  std::atomic<std::uint64_t> received_{0}, accepted_{0}, rejected_{0}, duplicates_{0}, store_errors_{0};
+  std::atomic<std::uint64_t> received_{0}, accepted_{0}, rejected_{0}, duplicates_{0}, store_errors_{0}, errors_{0};
   std::atomic<std::uint64_t> in_flight_{0};
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;

@@ -2,7 +2,7 @@
 
 namespace lienthong::store {
 
-bool AppendQueue::push(PendingAppend& item) {
+bool AppendQueue::push(QueuedWrite& item) {
   {
     std::lock_guard lock(mu_);
     if (closed_) return false;
@@ -12,7 +12,7 @@ bool AppendQueue::push(PendingAppend& item) {
   return true;
 }
 
-std::vector<PendingAppend> AppendQueue::take_batch(std::size_t max,
+std::vector<QueuedWrite> AppendQueue::take_batch(std::size_t max,
                                                    std::chrono::microseconds delay) {
   std::unique_lock lock(mu_);
   cv_.wait(lock, [&] { return !items_.empty() || closed_; });
@@ -23,7 +23,7 @@ std::vector<PendingAppend> AppendQueue::take_batch(std::size_t max,
     cv_.wait_for(lock, delay, [&] { return items_.size() >= max || closed_; });
   }
   std::size_t n = std::min(max, items_.size());
-  std::vector<PendingAppend> batch;
+  std::vector<QueuedWrite> batch;
   batch.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     batch.push_back(std::move(items_.front()));

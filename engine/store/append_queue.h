@@ -1,5 +1,6 @@
 // The hand-over between append() callers and the writer thread: a FIFO of
-// pending appends that the writer takes in batches.
+// pending writes (appends, and the other writes: item updates, replays,
+// pruning) that the writer takes in batches and commits together.
 //
 // With `delay` 0 (the default) a batch is everything queued when the writer asks,
 // up to `max`: group commit without a timer, since whatever arrives while one
@@ -12,7 +13,9 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <variant>
 #include <vector>
 
 #include "engine/store/store.h"
@@ -24,21 +27,32 @@ struct PendingAppend {
   AppendCallback done;
 };
 
+class WriteTxn;
+
+// Any other write: `apply` runs inside the writer's transaction (in a savepoint
+// of its own); `done` gets its outcome after the commit.
+struct PendingWrite {
+  std::function<Status(WriteTxn&)> apply;
+  WriteCallback done;
+};
+
+using QueuedWrite = std::variant<PendingAppend, PendingWrite>;
+
 class AppendQueue {
  public:
   // False (and `item` untouched) once the queue is closed.
-  bool push(PendingAppend& item);
+  bool push(QueuedWrite& item);
 
   // Blocks until at least one record is queued or the queue is closed; empty
   // means closed and drained.
-  std::vector<PendingAppend> take_batch(std::size_t max, std::chrono::microseconds delay);
+  std::vector<QueuedWrite> take_batch(std::size_t max, std::chrono::microseconds delay);
 
   void close();
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<PendingAppend> items_;
+  std::deque<QueuedWrite> items_;
   bool closed_ = false;
 };
 

@@ -1,5 +1,7 @@
 #include "engine/store/batch_writer.h"
 
+#include "engine/store/outbound_writes.h"
+
 namespace lienthong::store {
 namespace {
 
@@ -28,15 +30,17 @@ Result<BatchWriter> BatchWriter::create(sqlite::Connection db, std::int64_t dupl
   };
   for (Entry e : {Entry{&w.begin_, "BEGIN IMMEDIATE"}, Entry{&w.commit_, "COMMIT"},
                   Entry{&w.rollback_, "ROLLBACK"}, Entry{&w.find_original_, kFindOriginal},
-                  Entry{&w.insert_, kInsert}}) {
+                  Entry{&w.insert_, kInsert}, Entry{&w.savepoint_, "SAVEPOINT write"},
+                  Entry{&w.release_, "RELEASE write"}, Entry{&w.rollback_to_, "ROLLBACK TO write"}}) {
     auto s = sqlite::Statement::prepare(raw, e.sql);
     if (!s) return s.error();
     *e.stmt = std::move(*s);
   }
+  w.txn_ = std::make_unique<WriteTxn>(raw);
   return w;
 }
 
-Result<Appended> BatchWriter::write_one(const InboundRecord& r) {
+Result<Appended> BatchWriter::write_one(InboundRecord& r) {
   if (window_us_ > 0 && r.status == "accepted" && !r.control_id.empty()) {
     find_original_.bind(1, r.source);
     find_original_.bind(2, r.sending_application);
@@ -45,7 +49,7 @@ Result<Appended> BatchWriter::write_one(const InboundRecord& r) {
     find_original_.bind(5, r.received_at_us - window_us_);
     int rc = find_original_.step();
     if (rc == SQLITE_ROW) {
-      Appended dup{find_original_.column_int(0), true, find_original_.column_text(1)};
+      Appended dup{find_original_.column_int(0), true, find_original_.column_text(1), {}};
       find_original_.reset();
       return dup;
     }
@@ -70,12 +74,43 @@ Result<Appended> BatchWriter::write_one(const InboundRecord& r) {
   int rc = insert_.step();
   insert_.reset();
   if (rc != SQLITE_DONE) return Error{sqlite::describe(db_.get(), rc, "insert"), {}};
-  return Appended{sqlite3_last_insert_rowid(db_.get()), false, {}};
+  Appended appended{sqlite3_last_insert_rowid(db_.get()), false, {}, {}};
+  if (!r.outbound.empty()) {
+    auto items = insert_outbound(*txn_, appended.id, r.message_type + "^" + r.trigger_event, r.control_id,
+                                 r.received_at_us, r.outbound);
+    if (!items) return items.error();
+    appended.items = std::move(*items);
+  }
+  return appended;
 }
 
-std::vector<Result<Appended>> BatchWriter::commit(const std::vector<PendingAppend>& batch) {
+Status BatchWriter::write_other(const PendingWrite& w) {
+  int rc = savepoint_.step();
+  savepoint_.reset();
+  if (rc != SQLITE_DONE) return Error{sqlite::describe(db_.get(), rc, "savepoint"), {}};
+  Status applied = w.apply(*txn_);
+  if (!applied) {
+    (void)rollback_to_.step();
+    rollback_to_.reset();
+  }
+  rc = release_.step();
+  release_.reset();
+  if (applied && rc != SQLITE_DONE) return Error{sqlite::describe(db_.get(), rc, "release savepoint"), {}};
+  return applied;
+}
+
+std::vector<BatchWriter::Outcome> BatchWriter::commit(std::vector<QueuedWrite>& batch) {
   auto fail_all = [&](const std::string& why) {
-    return std::vector<Result<Appended>>(batch.size(), Result<Appended>(Error{why, {}}));
+    std::vector<Outcome> out;
+    out.reserve(batch.size());
+    for (const QueuedWrite& w : batch) {
+      if (std::holds_alternative<PendingAppend>(w)) {
+        out.emplace_back(Result<Appended>(Error{why, {}}));
+      } else {
+        out.emplace_back(Status(Error{why, {}}));
+      }
+    }
+    return out;
   };
   if (fuse_->blown()) return fail_all(fuse_->reason().value_or("store is read-only"));
 
@@ -90,16 +125,20 @@ std::vector<Result<Appended>> BatchWriter::commit(const std::vector<PendingAppen
     return fail_all(why);
   }
 
-  std::vector<Result<Appended>> out;
+  std::vector<Outcome> out;
   out.reserve(batch.size());
   std::optional<std::string> failure;
-  for (const PendingAppend& p : batch) {
-    auto one = write_one(p.record);
-    if (!one) {
-      failure = "store write failed: " + one.error().message;
-      break;
+  for (QueuedWrite& w : batch) {
+    if (auto* append = std::get_if<PendingAppend>(&w)) {
+      auto one = write_one(append->record);
+      if (!one) {
+        failure = "store write failed: " + one.error().message;
+        break;
+      }
+      out.emplace_back(std::move(one));
+    } else {
+      out.emplace_back(write_other(std::get<PendingWrite>(w)));
     }
-    out.push_back(std::move(one));
   }
   if (!failure) {
     rc = commit_.step();

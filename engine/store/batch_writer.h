@@ -1,11 +1,12 @@
-// Commits one batch of appends in one transaction: the write side of SqliteStore.
+// Commits one batch of queued writes in one transaction: the write side of SqliteStore.
 //
-// For each record, in order: an accepted record whose (source, sending app,
+// For each append, in order: an accepted record whose (source, sending app,
 // facility, control id) matches an accepted message received within the window
 // (earlier in the same batch included) is reported as a duplicate of it and not
-// stored; every other record is inserted. Outcomes are returned only after
-// COMMIT; if anything fails the batch is rolled back and every record gets the
-// same Error. A failed fsync blows the store's WriteFuse (docs/specs/store.md
+// stored; every other record is inserted with its outbound items. Every other
+// write runs in a savepoint of its own: when it fails only it is rolled back and
+// it alone gets the error. Outcomes are returned only after COMMIT; if an append
+// or the commit fails the batch is rolled back and every write gets the same Error. A failed fsync blows the store's WriteFuse (docs/specs/store.md
 // STORE-3): every later batch fails at once with the fuse's first reason, also
 // when the checkpointer blew it.
 //
@@ -13,13 +14,16 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <variant>
 #include <string>
 #include <vector>
 
 #include "engine/store/append_queue.h"
 #include "engine/store/sqlite_handle.h"
 #include "engine/store/write_fuse.h"
+#include "engine/store/write_txn.h"
 
 namespace lienthong::store {
 
@@ -30,18 +34,24 @@ class BatchWriter {
   static Result<BatchWriter> create(sqlite::Connection db, std::int64_t duplicate_window_us,
                                     WriteFuse& fuse);
 
-  std::vector<Result<Appended>> commit(const std::vector<PendingAppend>& batch);
+  // One outcome per write, in batch order: Result<Appended> for an append,
+  // Status for any other write. Appends' outbound bodies are moved out of `batch`.
+  using Outcome = std::variant<Result<Appended>, Status>;
+  std::vector<Outcome> commit(std::vector<QueuedWrite>& batch);
 
   // The write connection, for hooks and settings (on the owner's thread).
   sqlite3* connection() const { return db_.get(); }
 
  private:
   BatchWriter() = default;
-  Result<Appended> write_one(const InboundRecord& r);
+  Result<Appended> write_one(InboundRecord& r);
+  Status write_other(const PendingWrite& w);
 
   sqlite::Connection db_;
+  std::unique_ptr<WriteTxn> txn_;
   std::int64_t window_us_ = 0;
   sqlite::Statement begin_, commit_, rollback_, find_original_, insert_;
+  sqlite::Statement savepoint_, release_, rollback_to_;
   WriteFuse* fuse_ = nullptr;
 };
 

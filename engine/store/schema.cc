@@ -34,6 +34,47 @@ constexpr std::array kMigrations = {
         ON messages (source, sending_application, sending_facility, control_id);
       CREATE INDEX messages_received_at ON messages (received_at_us);
     )sql",
+    // 2: outbound items and their delivery attempts (docs/specs/delivery.md),
+    // what the running engine last said of each destination;
+    // bodies_pruned marks a message whose bodies retention dropped.
+    R"sql(
+      CREATE TABLE outbound (
+        id INTEGER PRIMARY KEY,
+        message_id INTEGER NOT NULL,
+        route TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        ordering_key TEXT NOT NULL,
+        message_type TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        body BLOB NOT NULL,
+        status TEXT NOT NULL,
+        blocks INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at_us INTEGER NOT NULL DEFAULT 0,
+        created_at_us INTEGER NOT NULL,
+        updated_at_us INTEGER NOT NULL,
+        last_error TEXT NOT NULL DEFAULT '',
+        replay_of INTEGER
+      );
+      CREATE INDEX outbound_queue ON outbound (destination, status, id);
+      CREATE INDEX outbound_message ON outbound (message_id);
+      CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL,
+        at_us INTEGER NOT NULL,
+        duration_us INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX attempts_item ON attempts (item_id);
+      CREATE TABLE delivery_status (
+        destination TEXT PRIMARY KEY,
+        in_flight INTEGER NOT NULL,
+        in_memory INTEGER NOT NULL,
+        updated_at_us INTEGER NOT NULL
+      );
+      ALTER TABLE messages ADD COLUMN bodies_pruned INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 Result<std::int64_t> read_version(sqlite3* db) {

@@ -67,6 +67,8 @@ void Statement::bind(int index, std::int64_t value) {
   sqlite3_bind_int64(stmt_.get(), index, value);
 }
 
+void Statement::bind_null(int index) { sqlite3_bind_null(stmt_.get(), index); }
+
 void Statement::reset() {
   sqlite3_reset(stmt_.get());
   sqlite3_clear_bindings(stmt_.get());

@@ -42,6 +42,7 @@ class Statement {
   void bind(int index, std::string_view text);
   void bind_blob(int index, std::string_view bytes);
   void bind(int index, std::int64_t value);
+  void bind_null(int index);
 
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(stmt_.get()); }
@@ -50,6 +51,7 @@ class Statement {
 
   std::int64_t column_int(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
   std::string column_text(int col) const;  // text or blob bytes, as stored
+  bool column_is_null(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
 
   sqlite3* db() const { return sqlite3_db_handle(stmt_.get()); }
 

@@ -1,10 +1,13 @@
 #include "engine/store/sqlite_store.h"
 
+#include <chrono>
 #include <filesystem>
 #include <system_error>
 
 #include "engine/store/batch_writer.h"
 #include "engine/store/message_query.h"
+#include "engine/store/outbound_query.h"
+#include "engine/store/outbound_writes.h"
 #include "engine/store/schema.h"
 #include "engine/store/wal_batch_vfs.h"
 
@@ -18,6 +21,12 @@ const char* synchronous_pragma(Synchronous s) {
     case Synchronous::kOff: return "PRAGMA synchronous = OFF";
   }
   return "PRAGMA synchronous = FULL";
+}
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Error at(const std::string& path, const Error& e) {
@@ -114,29 +123,109 @@ void SqliteStore::append(InboundRecord record, AppendCallback done) {
     done(Error{"store " + options_.path + " is open read-only", {}});
     return;
   }
-  PendingAppend item{std::move(record), std::move(done)};
-  if (!queue_.push(item)) item.done(Error{"store " + options_.path + " is closed", {}});
+  QueuedWrite item = PendingAppend{std::move(record), std::move(done)};
+  if (!queue_.push(item)) std::get<PendingAppend>(item).done(Error{"store " + options_.path + " is closed", {}});
+}
+
+void SqliteStore::write(PendingWrite w) {
+  if (readonly_) {
+    w.done(Error{"store " + options_.path + " is open read-only", {}});
+    return;
+  }
+  QueuedWrite item = std::move(w);
+  if (!queue_.push(item)) std::get<PendingWrite>(item).done(Error{"store " + options_.path + " is closed", {}});
+}
+
+void SqliteStore::update_items(std::vector<ItemUpdate> updates, WriteCallback done) {
+  auto shared = std::make_shared<std::vector<ItemUpdate>>(std::move(updates));
+  write(PendingWrite{[shared](WriteTxn& txn) { return apply_updates(txn, *shared, now_us()); }, std::move(done)});
+}
+
+void SqliteStore::replay(ReplayRequest request, std::function<void(Result<std::vector<std::int64_t>>)> done) {
+  auto created = std::make_shared<std::vector<std::int64_t>>();
+  write(PendingWrite{[request = std::move(request), created](WriteTxn& txn) -> Status {
+                       auto ids = apply_replay(txn, request, now_us());
+                       if (!ids) return ids.error();
+                       *created = std::move(*ids);
+                       return Status::Ok();
+                     },
+                     [created, done = std::move(done)](Status s) {
+                       if (!s) {
+                         done(s.error());
+                       } else {
+                         done(std::move(*created));
+                       }
+                     }});
+}
+
+void SqliteStore::prune(PruneRequest request, std::function<void(Result<PruneResult>)> done) {
+  auto result = std::make_shared<PruneResult>();
+  write(PendingWrite{[request, result](WriteTxn& txn) -> Status {
+                       auto pruned = apply_prune(txn, request);
+                       if (!pruned) return pruned.error();
+                       *result = *pruned;
+                       return Status::Ok();
+                     },
+                     [result, done = std::move(done)](Status s) {
+                       if (!s) {
+                         done(s.error());
+                       } else {
+                         done(*result);
+                       }
+                     }});
+}
+
+void SqliteStore::report_status(std::vector<DeliveryStatus> status, WriteCallback done) {
+  auto shared = std::make_shared<std::vector<DeliveryStatus>>(std::move(status));
+  write(PendingWrite{[shared](WriteTxn& txn) { return apply_status(txn, *shared); }, std::move(done)});
+}
+
+Result<QueueSnapshot> SqliteStore::load_queue(const QueueLoad& load) {
+  std::lock_guard lock(read_mu_);
+  if (!reader_) return Error{"store " + options_.path + " is closed", {}};
+  auto out = query_queue(reader_.get(), load);
+  if (!out) return at(options_.path, out.error());
+  return out;
+}
+
+Result<std::vector<QueueCounts>> SqliteStore::queue_counts() {
+  std::lock_guard lock(read_mu_);
+  if (!reader_) return Error{"store " + options_.path + " is closed", {}};
+  auto out = query_queue_counts(reader_.get());
+  if (!out) return at(options_.path, out.error());
+  return out;
 }
 
 void SqliteStore::run_writer() {
   const auto delay = std::chrono::microseconds(options_.batch_delay_us);
   for (;;) {
-    std::vector<PendingAppend> batch = queue_.take_batch(options_.batch_max, delay);
+    std::vector<QueuedWrite> batch = queue_.take_batch(options_.batch_max, delay);
     if (batch.empty()) return;
-    std::vector<Result<Appended>> outcomes;
+    std::vector<BatchWriter::Outcome> outcomes;
     {
       std::lock_guard gate(checkpointer_->writer_gate());
       outcomes = writer_->commit(batch);
     }
-    if (outcomes.front().ok()) {
-      commits_.fetch_add(1, std::memory_order_relaxed);
-      for (const auto& o : outcomes) {
-        (o->duplicate ? duplicates_ : stored_).fetch_add(1, std::memory_order_relaxed);
+    // Counted before the callbacks run: a caller woken by one sees the commit.
+    bool committed = true;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (std::holds_alternative<PendingAppend>(batch[i])) {
+        const auto& outcome = std::get<Result<Appended>>(outcomes[i]);
+        if (outcome.ok()) {
+          (outcome->duplicate ? duplicates_ : stored_).fetch_add(1, std::memory_order_relaxed);
+        } else {
+          committed = false;
+        }
       }
-    } else {
-      failed_batches_.fetch_add(1, std::memory_order_relaxed);
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
+    (committed ? commits_ : failed_batches_).fetch_add(1, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (auto* append = std::get_if<PendingAppend>(&batch[i])) {
+        append->done(std::move(std::get<Result<Appended>>(outcomes[i])));
+      } else {
+        std::get<PendingWrite>(batch[i]).done(std::move(std::get<Status>(outcomes[i])));
+      }
+    }
   }
 }
 
@@ -171,6 +260,11 @@ Result<std::optional<MessageDetail>> SqliteStore::get(std::int64_t id) {
   if (!reader_) return Error{"store " + options_.path + " is closed", {}};
   auto out = query_message(reader_.get(), id);
   if (!out) return at(options_.path, out.error());
+  if (*out) {
+    auto items = query_items_of_message(reader_.get(), id);
+    if (!items) return at(options_.path, items.error());
+    (*out)->items = std::move(*items);
+  }
   return out;
 }
 

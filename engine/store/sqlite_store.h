@@ -69,6 +69,12 @@ class SqliteStore final : public Store {
   void append(InboundRecord record, AppendCallback done) override;
   Result<std::vector<MessageSummary>> list(const MessageFilter& filter) override;
   Result<std::optional<MessageDetail>> get(std::int64_t id) override;
+  void update_items(std::vector<ItemUpdate> updates, WriteCallback done) override;
+  void replay(ReplayRequest request, std::function<void(Result<std::vector<std::int64_t>>)> done) override;
+  void prune(PruneRequest request, std::function<void(Result<PruneResult>)> done) override;
+  void report_status(std::vector<DeliveryStatus> status, WriteCallback done) override;
+  Result<QueueSnapshot> load_queue(const QueueLoad& load) override;
+  Result<std::vector<QueueCounts>> queue_counts() override;
   void close() override;
 
   SqliteStoreStats stats() const;
@@ -80,6 +86,7 @@ class SqliteStore final : public Store {
  private:
   SqliteStore() = default;
   void run_writer();
+  void write(PendingWrite w);
 
   SqliteStoreOptions options_;
   bool readonly_ = false;

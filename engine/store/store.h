@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/base/result.h"
+#include "engine/store/outbound.h"
 
 namespace lienthong::store {
 
@@ -37,6 +38,7 @@ struct InboundRecord {
   std::string status;            // "accepted" | "rejected" | "error"
   std::string ack;               // the answer sent for it (bytes, CR-separated)
   std::string error;             // why it was rejected (no patient data); empty if accepted
+  std::vector<OutboundRecord> outbound;  // written in the same transaction (not for a duplicate)
 };
 
 // Outcome of one append.
@@ -44,9 +46,11 @@ struct Appended {
   std::int64_t id = 0;       // the stored message's id (the original's, for a duplicate)
   bool duplicate = false;    // same (source, sending app, facility, control id) within the window
   std::string ack;           // for a duplicate: the ACK the original was answered with
+  std::vector<OutboundItem> items;  // the stored outbound items, ids set, bodies moved in
 };
 
 using AppendCallback = std::function<void(Result<Appended>)>;
+using WriteCallback = std::function<void(Status)>;
 
 struct MessageFilter {
   std::optional<std::int64_t> since_us;  // received at or after
@@ -67,9 +71,15 @@ struct MessageSummary {
   std::size_t size = 0;
 };
 
+struct ItemDetail {
+  OutboundItem item;
+  std::vector<AttemptRecord> attempts;  // oldest first
+};
+
 struct MessageDetail {
   InboundRecord record;
   std::int64_t id = 0;
+  std::vector<ItemDetail> items;  // its outbound items, in id order
 };
 
 class Store {
@@ -83,6 +93,19 @@ class Store {
 
   virtual Result<std::vector<MessageSummary>> list(const MessageFilter& filter) = 0;
   virtual Result<std::optional<MessageDetail>> get(std::int64_t id) = 0;
+
+  // Outbound items (outbound.h). Writes share the appends' group commits; each
+  // write's callback runs on the writer thread after its commit. A write that
+  // fails is rolled back alone; the rest of the batch still commits.
+  virtual void update_items(std::vector<ItemUpdate> updates, WriteCallback done) = 0;
+  // `done` gets the new items' ids.
+  virtual void replay(ReplayRequest request, std::function<void(Result<std::vector<std::int64_t>>)> done) = 0;
+  virtual void prune(PruneRequest request, std::function<void(Result<PruneResult>)> done) = 0;
+  // Records what the running engine says of its destinations (for `lienthong queue`).
+  virtual void report_status(std::vector<DeliveryStatus> status, WriteCallback done) = 0;
+
+  virtual Result<QueueSnapshot> load_queue(const QueueLoad& load) = 0;
+  virtual Result<std::vector<QueueCounts>> queue_counts() = 0;
 
   // Finishes every queued append (their callbacks run) and closes cleanly.
   virtual void close() = 0;

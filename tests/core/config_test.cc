@@ -7,8 +7,9 @@ using namespace lienthong;
 namespace {
 
 // A stand-in listener type: reads host and port like a network listener does.
-core::ListenerRegistry test_registry() {
-  core::ListenerRegistry r;
+core::AdapterRegistry test_registry() {
+  core::AdapterRegistry registry;
+  core::ListenerRegistry& r = registry.listeners;
   core::ListenerType t;
   t.parse = [](const core::ConfigObject& o) {
     core::ListenerSpec spec;
@@ -20,7 +21,7 @@ core::ListenerRegistry test_registry() {
     return std::unique_ptr<core::Listener>();
   };
   r.add("tcp", t);
-  return r;
+  return registry;
 }
 
 }  // namespace

@@ -79,6 +79,20 @@ class FailingStore final : public store::Store {
   Result<std::optional<store::MessageDetail>> get(std::int64_t) override {
     return std::optional<store::MessageDetail>{};
   }
+  void update_items(std::vector<store::ItemUpdate>, store::WriteCallback done) override {
+    done(Error{"database or disk is full", {}});
+  }
+  void replay(store::ReplayRequest, std::function<void(Result<std::vector<std::int64_t>>)> done) override {
+    done(Error{"database or disk is full", {}});
+  }
+  void prune(store::PruneRequest, std::function<void(Result<store::PruneResult>)> done) override {
+    done(Error{"database or disk is full", {}});
+  }
+  void report_status(std::vector<store::DeliveryStatus>, store::WriteCallback done) override {
+    done(Error{"database or disk is full", {}});
+  }
+  Result<store::QueueSnapshot> load_queue(const store::QueueLoad&) override { return store::QueueSnapshot{}; }
+  Result<std::vector<store::QueueCounts>> queue_counts() override { return std::vector<store::QueueCounts>{}; }
   void close() override {}
 };
 

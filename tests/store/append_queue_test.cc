@@ -13,9 +13,10 @@ using namespace std::chrono_literals;
 
 namespace {
 void push(AppendQueue& q, const std::string& id) {
-  PendingAppend p{make_record(id), [](Result<Appended>) {}};
+  QueuedWrite p = PendingAppend{make_record(id), [](Result<Appended>) {}};
   REQUIRE(q.push(p));
 }
+const std::string& id_of(const QueuedWrite& w) { return std::get<PendingAppend>(w).record.control_id; }
 }  // namespace
 
 TEST_CASE("delay 0: a batch is what is queued now, never waiting for batch_max (STORE-2.1)",
@@ -24,21 +25,21 @@ TEST_CASE("delay 0: a batch is what is queued now, never waiting for batch_max (
   push(q, "A");
   auto one = q.take_batch(256, 0us);
   REQUIRE(one.size() == 1);
-  CHECK(one[0].record.control_id == "A");
+  CHECK(id_of(one[0]) == "A");
 
   for (const char* id : {"B", "C", "D"}) push(q, id);
   auto three = q.take_batch(256, 0us);
   REQUIRE(three.size() == 3);
-  CHECK(three[0].record.control_id == "B");
-  CHECK(three[2].record.control_id == "D");
+  CHECK(id_of(three[0]) == "B");
+  CHECK(id_of(three[2]) == "D");
 
   for (const char* id : {"E", "F", "G"}) push(q, id);
   auto capped = q.take_batch(2, 0us);
   REQUIRE(capped.size() == 2);
-  CHECK(capped[1].record.control_id == "F");
+  CHECK(id_of(capped[1]) == "F");
   auto rest = q.take_batch(2, 0us);
   REQUIRE(rest.size() == 1);
-  CHECK(rest[0].record.control_id == "G");
+  CHECK(id_of(rest[0]) == "G");
 }
 
 TEST_CASE("a delay waits for more records; closing wakes the writer and drains (STORE-2.1)",
@@ -59,6 +60,6 @@ TEST_CASE("a delay waits for more records; closing wakes the writer and drains (
   auto drained = q.take_batch(256, 60s);
   REQUIRE(drained.size() == 1);
   CHECK(q.take_batch(256, 0us).empty());
-  PendingAppend after{make_record("D"), [](Result<Appended>) {}};
+  QueuedWrite after = PendingAppend{make_record("D"), [](Result<Appended>) {}};
   CHECK_FALSE(q.push(after));
 }

@@ -1,0 +1,55 @@
+// Delivery: the running destinations, each with its DeliveryScheduler, built
+// from the configuration through the registry. Intake hands it every stored
+// outbound item (offer, on the store's writer thread); it passes each to its
+// destination's scheduler. A reload (SIGHUP) replaces every scheduler: the old
+// ones stop (attempts in flight are cut short and not counted) and the new ones
+// read what is pending from the store, so nothing queued is lost.
+//
+// Thread-safety: offer() and counters() from any thread; start/replace/stop
+// from the engine's control thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/core/adapter_registry.h"
+#include "engine/core/delivery_config.h"
+#include "engine/core/delivery_scheduler.h"
+#include "engine/store/store.h"
+
+namespace lienthong::core {
+
+class Delivery {
+ public:
+  Delivery(boost::asio::io_context& io, store::Store& store) : io_(io), store_(store) {}
+
+  // Builds and starts a scheduler per destination (throws std::runtime_error
+  // when a destination cannot be made: start-up misconfiguration).
+  void start(const std::vector<DestinationSettings>& destinations, const DestinationRegistry& registry);
+  // Stops the current schedulers (waiting up to `grace` for attempts in flight),
+  // then starts these.
+  void replace(const std::vector<DestinationSettings>& destinations, const DestinationRegistry& registry,
+               std::chrono::milliseconds grace);
+  void offer(std::vector<store::OutboundItem> items);
+  // Stops every scheduler; true when all stopped within `grace`.
+  bool stop(std::chrono::milliseconds grace);
+
+  std::vector<std::pair<std::string, DeliveryCounters>> counters() const;
+
+ private:
+  using Schedulers = std::map<std::string, std::shared_ptr<DeliveryScheduler>>;
+  Schedulers build(const std::vector<DestinationSettings>& destinations, const DestinationRegistry& registry);
+  static bool stop_all(const Schedulers& schedulers, std::chrono::milliseconds grace);
+
+  boost::asio::io_context& io_;
+  store::Store& store_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const Schedulers> schedulers_ = std::make_shared<Schedulers>();
+};
+
+}  // namespace lienthong::core

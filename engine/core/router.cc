@@ -1,0 +1,56 @@
+#include "engine/core/router.h"
+
+#include "engine/mapping/run.h"
+
+namespace lienthong::core {
+
+Router::Router(std::shared_ptr<const RouteTable> table, Unrouted unrouted, mapping::TimeZone zone)
+    : table_(std::move(table)), unrouted_(unrouted), zone_(std::move(zone)) {}
+
+Routing Router::route(const std::string& source, const hl7v2::Message& message, std::string_view raw) const {
+  Routing out;
+  mapping::RunOptions options;
+  options.zone = zone_;
+  for (const Route& r : table_->routes) {
+    if (!r.takes(source, message)) continue;
+    ++out.routes;
+    std::string body;
+    std::string failure;
+    if (const mapping::MappingPlan* plan = r.plan_for(message)) {
+      auto mapped = mapping::run(*plan, message, options);
+      if (mapped) {
+        body = std::move(mapped->json);
+      } else {
+        failure = "route " + r.name + ": mapping " + r.mapping_name + ": " + mapped.error().message;
+        if (r.on_mapping_error == OnMappingError::kReject) {
+          out.outbound.clear();
+          out.rejected = std::move(failure);
+          return out;
+        }
+      }
+    } else {
+      body = std::string(raw);
+    }
+    for (const RouteTarget& t : r.to) {
+      store::OutboundRecord record;
+      record.route = r.name;
+      record.destination = t.destination;
+      record.ordering_key = t.key_of(message, source);
+      record.content_type = r.content_type();
+      if (failure.empty()) {
+        record.body = body;
+      } else {
+        record.status = "dead";
+        record.error = failure;
+      }
+      out.outbound.push_back(std::move(record));
+    }
+  }
+  if (out.routes == 0 && unrouted_ == Unrouted::kReject) {
+    out.rejected = "no route takes " + std::string(message.message_code()) + "^" +
+                   std::string(message.trigger_event()) + " from listener " + source;
+  }
+  return out;
+}
+
+}  // namespace lienthong::core
