@@ -1,5 +1,8 @@
 // What the engine verbs share: the adapter registry (the one place that names
 // concrete adapters) and reading --config.
+#include "adapters/file/file_destination_type.h"
+#include "adapters/http/fhir_destination_type.h"
+#include "adapters/mllp/mllp_destination_type.h"
 #include "adapters/mllp/mllp_listener_type.h"
 #include "cli/engine_commands.h"
 
@@ -9,6 +12,9 @@ const core::AdapterRegistry& adapter_registry() {
   static const core::AdapterRegistry registry = [] {
     core::AdapterRegistry r;
     r.listeners.add("mllp", adapters::mllp::mllp_listener_type());
+    r.destinations.add("fhir", adapters::http::fhir_destination_type());
+    r.destinations.add("mllp", adapters::mllp::mllp_destination_type());
+    r.destinations.add("file", adapters::file::file_destination_type());
     return r;
   }();
   return registry;

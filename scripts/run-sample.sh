@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # README's first command: installs what is missing, builds, and runs the engine
 # with the shipped sample configuration (samples/lienthong.json: MLLP on
-# 127.0.0.1:2575, the embedded SQLite store in data/lienthong.db).
+# 127.0.0.1:2575, the embedded SQLite store in data/lienthong.db, the route
+# samples/routes/hl7v2-to-fhir.json, and two destinations: the sample FHIR
+# receiver on 127.0.0.1:8080 and the directory data/outbox).
 #
-# Once the listener is up it sends the shipped sample messages to it with
-# `lienthong send` and lists what the store now holds, so the first run shows
-# the whole intake path; then the engine keeps running in the foreground until
-# Ctrl-C (SIGINT) or SIGTERM, which it answers by finishing what is in flight
-# and closing the store. `--once` stops it after the demonstration instead.
+# It starts the sample FHIR receiver (samples/fhir-receiver/receiver.py, storing
+# what it gets in data/received), then the engine; once the listener is up it
+# sends the shipped sample messages with `lienthong send`, waits for their FHIR
+# Bundles to be delivered, and shows the store and the queues, so the first run
+# shows the whole path: MLLP in -> stored -> mapped -> delivered. Then the engine
+# keeps running in the foreground until Ctrl-C (SIGINT) or SIGTERM, which it
+# answers by finishing what is in flight and closing the store. `--once` stops
+# it after the demonstration instead.
 #
 # Usage: bash scripts/run-sample.sh [--once]
 set -euo pipefail
@@ -37,11 +42,16 @@ CONFIG="samples/lienthong.json"
 HOST=127.0.0.1
 PORT=2575
 
+RECEIVER_PORT=8080
+
 "$LT" check --config "$CONFIG"
+echo "== sample FHIR receiver on 127.0.0.1:$RECEIVER_PORT (samples/fhir-receiver/receiver.py -> data/received)"
+python3 samples/fhir-receiver/receiver.py --port "$RECEIVER_PORT" --dir data/received &
+RECEIVER=$!
 echo "== lienthong run --config $CONFIG"
 "$LT" run --config "$CONFIG" &
 ENGINE=$!
-trap 'kill -TERM "$ENGINE" 2>/dev/null || true; wait "$ENGINE" 2>/dev/null || true; rm -f "$BUILD_LOG"' EXIT
+trap 'kill -TERM "$ENGINE" 2>/dev/null || true; wait "$ENGINE" 2>/dev/null || true; kill "$RECEIVER" 2>/dev/null || true; rm -f "$BUILD_LOG"' EXIT
 trap 'kill -INT "$ENGINE" 2>/dev/null || true' INT
 trap 'kill -TERM "$ENGINE" 2>/dev/null || true' TERM
 
@@ -60,6 +70,14 @@ echo "== lienthong send --host $HOST --port $PORT samples/messages/*.hl7"
 "$LT" send --host "$HOST" --port "$PORT" samples/messages/*.hl7 || true
 echo "== lienthong messages list --config $CONFIG --limit 10"
 "$LT" messages list --config "$CONFIG" --limit 10
+# Delivery runs after the ACK: give it a few seconds to empty the queues.
+for _ in $(seq 50); do
+  if "$LT" queue --config "$CONFIG" | awk 'NR > 1 && ($2 + $4 + $5) > 0 { busy = 1 } END { exit busy }'; then break; fi
+  sleep 0.1
+done
+echo "== lienthong queue --config $CONFIG"
+"$LT" queue --config "$CONFIG"
+echo "== delivered: $(ls data/outbox | wc -l) file(s) in data/outbox, $(ls data/received 2>/dev/null | wc -l) Bundle(s) at the FHIR receiver (data/received)"
 
 if [[ "$ONCE" -eq 1 ]]; then
   kill -TERM "$ENGINE"

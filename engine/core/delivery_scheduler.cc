@@ -276,7 +276,7 @@ void DeliveryScheduler::answered(std::int64_t id, DeliveryResult result, std::in
   maybe_stopped();
 }
 
-void DeliveryScheduler::finish_head(const std::string& key) {
+void DeliveryScheduler::finish_head(std::string key) {  // a copy: the entry holding it is erased here
   auto lane = lanes_.find(key);
   const std::int64_t id = lane->second.ids.front();
   lane->second.ids.pop_front();

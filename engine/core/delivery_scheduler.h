@@ -86,7 +86,7 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   void pump();
   void send(Entry& entry);
   void answered(std::int64_t id, DeliveryResult result, std::int64_t started_us);
-  void finish_head(const std::string& key);
+  void finish_head(std::string key);
   void kill(Entry& entry, const std::string& reason, store::AttemptRecord attempt);
   void hold(std::int64_t id, const std::string& reason);
   void queue_update(store::ItemUpdate update);
