@@ -112,7 +112,7 @@ int run_replay(const std::vector<std::string>& arguments) {
     }
   }
   // Either ids, or --dead with a destination; never both, never neither.
-  if (!usage_ok || (request.ids.empty() == (dead && !request.destination.empty())) ||
+  if (!usage_ok || (!request.ids.empty() == (dead && !request.destination.empty())) ||
       (!request.ids.empty() && (dead || !request.destination.empty() || request.since_us))) {
     std::fputs(kReplayUsage, stderr);
     return kExitUsage;
