@@ -304,6 +304,7 @@ NodePtr Compiler::compile_object(const Json& v, const std::string& path, Place p
       if (existing.key == key) {  // this object's keys override the included object's
         existing.owned = std::move(child);
         existing.value = value;
+        existing.value_expr = expression_of(value);
         merged = true;
         break;
       }
@@ -312,7 +313,7 @@ NodePtr Compiler::compile_object(const Json& v, const std::string& path, Place p
       JsonBuffer json_key;
       append_json_string(json_key, key);
       json_key.put(':');
-      node->members.push_back(Member{key, json_key.str(), std::move(child), value});
+      node->members.push_back(Member{value, expression_of(value), json_key.str(), key, std::move(child)});
     }
   }
   scope_.resize(mark);
@@ -332,7 +333,7 @@ void Compiler::merge_include(Node& node, const ObjectKeys& k, const std::string&
   if (!use) return;
   const Node& root = *use->root;
   if (root.kind == NodeKind::kObject && !root.value && !root.loop) {
-    for (const Member& m : root.members) node.members.push_back(Member{m.key, m.json_key, nullptr, m.value});
+    for (const Member& m : root.members) node.members.push_back(Member{m.value, m.value_expr, m.json_key, m.key, nullptr});
     // This object's $unique, like its other keys, wins over the included one.
     if (node.unique == nullptr) node.unique = root.unique;
     node.include = std::move(use);
@@ -422,6 +423,7 @@ void Compiler::compile_lets(const Json& lets, const std::string& path, Node& nod
     // Compiled before the name is bound: a binding cannot refer to itself.
     step.value = m.value.IsString() ? compile_string(string_of(m.value), at, true)
                                     : compile_value(m.value, at, Place{});
+    step.value_expr = expression_of(step.value.get());
     step.slot = slots_++;
     scope_.push_back(Binding{name, step.slot});
     node.steps.push_back(std::move(step));

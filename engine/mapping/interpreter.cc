@@ -13,11 +13,10 @@ bool Interpreter::emit(const Node& node) {
       out_.append(node.literal_json);
       return !node.literal_json.empty();
     case NodeKind::kExpression: {
-      run_.where = &node.source;
-      if (records_ != nullptr) run_.start_inputs();
-      Value holder;
-      const bool written = emit_value(evaluate_ref(*node.expr, run_, holder)) && !run_.rejected();
-      if (records_ != nullptr) record(node, written);
+      if (records_ == nullptr) return emit_expression(node, *node.expr);
+      run_.start_inputs();
+      const bool written = emit_expression(node, *node.expr);
+      record(node, written);
       return written;
     }
     case NodeKind::kTemplate: {
@@ -43,6 +42,14 @@ bool Interpreter::emit(const Node& node) {
       return emit(*node.include->root);
   }
   return false;
+}
+
+// `node` is only named (run_.where), not read: a member's expression is
+// written without its node (Member::value_expr).
+bool Interpreter::emit_expression(const Node& node, const Expr& expr) {
+  run_.where = &node.source;
+  Value holder;
+  return emit_value(evaluate_ref(expr, run_, holder)) && !run_.rejected();
 }
 
 void Interpreter::record(const Node& node, bool written) {
@@ -155,7 +162,7 @@ bool Interpreter::emit_members(const Node& node) {
   bool any = false;
   // Plan nodes are rarely in cache: asking for all the members' nodes first
   // overlaps their misses (the same for items and steps below).
-  for (const Member& m : node.members) __builtin_prefetch(m.value);
+  for (const Member& m : node.members) __builtin_prefetch(m.value_expr != nullptr ? static_cast<const void*>(m.value_expr) : m.value);
   for (const Member& m : node.members) {
     const std::size_t before = out_.size();
     std::size_t mark = 0;
@@ -165,7 +172,7 @@ bool Interpreter::emit_members(const Node& node) {
     }
     if (any) out_.put(',');
     out_.append(m.json_key);
-    if (emit(*m.value)) {
+    if (m.value_expr != nullptr && records_ == nullptr ? emit_expression(*m.value, *m.value_expr) : emit(*m.value)) {
       any = true;
     } else {
       out_.truncate(before);
@@ -237,7 +244,12 @@ bool Interpreter::run_step(const Step& step) {
     // Computed straight into the slot: nothing a binding computes reads its
     // own slot (a $let cannot refer to itself), and a copy of a value just
     // written stalls the processor (see Value::element_made).
-    new (&run_.slots[step.slot]) Value(binding(*step.value));
+    if (step.value_expr != nullptr) {
+      run_.where = &step.value->source;  // binding() without reading the node
+      new (&run_.slots[step.slot]) Value(evaluate(*step.value_expr, run_));
+    } else {
+      new (&run_.slots[step.slot]) Value(binding(*step.value));
+    }
   } else {
     run_.where = &step.source;
     Value holder;
@@ -255,8 +267,10 @@ bool Interpreter::prepare(const Node& node) {
 
 bool Interpreter::apply_steps(const Node& node) {
   for (const Step& step : node.steps) {
-    __builtin_prefetch(step.kind == Step::Kind::kLet ? static_cast<const void*>(step.value.get())
-                                                     : static_cast<const void*>(step.condition.get()));
+    const void* next = step.value_expr;
+    if (next == nullptr) next = step.kind == Step::Kind::kLet ? static_cast<const void*>(step.value.get())
+                                                              : static_cast<const void*>(step.condition.get());
+    __builtin_prefetch(next);
   }
   for (const Step& step : node.steps) {
     if (!run_step(step)) return false;

@@ -44,6 +44,7 @@ class Interpreter {
 
  private:
   // Text output (interpreter.cc).
+  bool emit_expression(const Node& node, const Expr& expr);
   bool emit_value(const Value& v);
   bool emit_template(const Node& node);
   // The text of `v` (MAP-3.6) escaped for JSON, without quotes; false when it is empty.

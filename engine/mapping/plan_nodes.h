@@ -45,6 +45,9 @@ struct Step {
   std::uint32_t slot = 0;            // kLet
   std::unique_ptr<Node> value;       // kLet
   std::unique_ptr<Expr> condition;   // kIf
+  // value->expr when the value is an expression (most are): evaluated
+  // without reading its node, one miss fewer per $let.
+  const Expr* value_expr = nullptr;
   SourceRef source;
 };
 
@@ -56,11 +59,14 @@ struct Loop {
   SourceRef source;
 };
 
+// What writing a member reads first: its node, its expression, its key.
 struct Member {
-  std::string key;
-  std::string json_key;  // the key as written out: "\"key\":"
-  std::unique_ptr<Node> owned;  // null for a member of an included file (that file's plan owns it)
   const Node* value = nullptr;
+  // value->expr when the value is an expression: written without reading its node.
+  const Expr* value_expr = nullptr;
+  std::string json_key;  // the key as written out: "\"key\":"
+  std::string key;
+  std::unique_ptr<Node> owned;  // null for a member of an included file (that file's plan owns it)
 };
 
 // One place where a file is included (MAP-2 $include). Each file is compiled
@@ -102,6 +108,11 @@ struct Node {
   std::string literal_text;  // the text `literal` views, for a string literal
   SourceRef source;
 };
+
+// The expression `node` is, when it is one (Step::value_expr, Member::value_expr).
+inline const Expr* expression_of(const Node* node) {
+  return node != nullptr && node->kind == NodeKind::kExpression ? node->expr.get() : nullptr;
+}
 
 // Whether `node`, as an element of an array, carries a $unique key (its own,
 // or that of the included file its $value stands for).
