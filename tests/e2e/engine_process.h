@@ -94,6 +94,8 @@ class EngineProcess {
     }
     return false;
   }
+  // Sends a signal without waiting (SIGHUP: reload).
+  bool signal(int signal_number) { return pid_ > 0 && kill(pid_, signal_number) == 0; }
   int stop(int signal_number) {
     kill(pid_, signal_number);
     int status = wait_exit(pid_);
