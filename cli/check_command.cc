@@ -1,6 +1,8 @@
-// `lienthong check [--config FILE]`: checks the whole config file; prints every
-// error (exit 2) or "config ok".
+// `lienthong check [--config FILE]`: checks the whole configuration (the file,
+// its routes and their mappings); prints every error (exit 2), or "config ok"
+// and what it found: listeners, destinations, routes.
 #include <cstdio>
+#include <string>
 
 #include "cli/engine_commands.h"
 #include "cli/hl7_command.h"
@@ -20,6 +22,23 @@ int run_check(const std::vector<std::string>& arguments) {
     return kExitBadInput;
   }
   std::printf("config ok\n");
+  std::string line;
+  for (const auto& l : config->listeners) {
+    line += (line.empty() ? "" : ", ") + l.name + " (" + l.type + " " + l.spec.host + ":" + std::to_string(l.spec.port) + ")";
+  }
+  std::printf("listeners: %s\n", line.empty() ? "none" : line.c_str());
+  line.clear();
+  for (const auto& d : config->destinations) line += (line.empty() ? "" : ", ") + d.name + " (" + d.type + ")";
+  std::printf("destinations: %s\n", line.empty() ? "none" : line.c_str());
+  line.clear();
+  for (const auto& r : config->routes->routes) {
+    std::string to;
+    for (const auto& t : r.to) to += (to.empty() ? "" : ", ") + t.destination;
+    std::string mapping = r.mapping_name.empty() ? "pass-through" : r.mapping_name;
+    if (!r.plans_by_type.empty()) mapping += " (" + std::to_string(r.plans_by_type.size()) + " mappings by type)";
+    line += (line.empty() ? "" : "; ") + r.name + ": " + mapping + " -> " + to;
+  }
+  std::printf("routes: %s\n", line.empty() ? "none" : line.c_str());
   return kExitOk;
 }
 

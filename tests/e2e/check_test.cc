@@ -11,7 +11,11 @@ using lienthong::testing::run_cli;
 TEST_CASE("check: the sample config is valid") {
   auto r = run_cli({"check", "--config", std::string(LIENTHONG_SOURCE_DIR) + "/samples/lienthong.json"});
   CHECK(r.status == 0);
-  CHECK(r.out == "config ok\n");
+  CHECK(r.out.rfind("config ok\n", 0) == 0);
+  // What it found: the sample's listener, both destinations, and its route.
+  CHECK(r.out.find("listeners: mllp (mllp 127.0.0.1:2575)\n") != std::string::npos);
+  CHECK(r.out.find("destinations: outbox (file), ehr (fhir)\n") != std::string::npos);
+  CHECK(r.out.find("routes: hl7v2-to-fhir: hl7v2/ (") != std::string::npos);
 }
 
 TEST_CASE("check: every mistake is printed with file and JSON path, exit 2") {
