@@ -22,8 +22,9 @@ const char kReplayUsage[] =
     "usage: lienthong replay [--config FILE] ITEM_ID ...\n"
     "       lienthong replay [--config FILE] --dead --destination NAME [--since TIME|DURATION]\n";
 
-// An engine that reported within this long is taken as running.
-constexpr std::int64_t kFreshReportUs = 5'000'000;
+// An engine that reported within this long is taken as running (it reports on
+// every change, and every 10 s when nothing changes).
+constexpr std::int64_t kFreshReportUs = 15'000'000;
 
 std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -379,9 +379,17 @@ void DeliveryScheduler::poll() {
   if (stopping_) return;
   // Replayed items (written by another process) and anything that did not fit.
   refill(false);
-  store_.report_status({store::DeliveryStatus{name_, static_cast<std::int64_t>(in_flight_),
-                                              static_cast<std::int64_t>(window_.size()), now_us()}},
-                       [](Status) {});
+  // For `lienthong queue`: only when something changed, or every 10 s as a sign
+  // of life (each report is a commit, so an idle engine would sync every second).
+  const std::int64_t now = now_us();
+  const auto in_flight = static_cast<std::int64_t>(in_flight_);
+  const auto in_memory = static_cast<std::int64_t>(window_.size());
+  if (in_flight != reported_in_flight_ || in_memory != reported_in_memory_ || now - reported_at_us_ >= 10'000'000) {
+    reported_in_flight_ = in_flight;
+    reported_in_memory_ = in_memory;
+    reported_at_us_ = now;
+    store_.report_status({store::DeliveryStatus{name_, in_flight, in_memory, now}}, [](Status) {});
+  }
   pump();
   flush();
   poll_timer_.expires_after(kPollInterval);

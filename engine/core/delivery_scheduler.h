@@ -122,6 +122,7 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   boost::asio::steady_timer retry_timer_;
   std::int64_t retry_timer_due_ = 0;
   boost::asio::steady_timer poll_timer_;
+  std::int64_t reported_in_flight_ = -1, reported_in_memory_ = -1, reported_at_us_ = 0;
   std::mt19937_64 random_;
 
   std::atomic<std::uint64_t> delivered_{0}, retried_{0}, dead_{0}, held_count_{0}, in_flight_count_{0},
