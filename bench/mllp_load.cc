@@ -53,7 +53,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: mllp_load [--host H] [--port P] [--connections N] [--window W]\n"
     "                 [--messages M | --duration S] [--rate R] [--warmup S]\n"
-    "                 [--message FILE] [--threads T] [--timeout MS] [--json]\n"
+    "                 [--message FILE] [--patient-per-connection] [--threads T] [--timeout MS] [--json]\n"
     "  --connections N  connections (default 1)\n"
     "  --window W       messages in flight per connection (default 1)\n"
     "  --messages M     send M messages in all (warmup included), or\n"
@@ -61,6 +61,8 @@ constexpr const char* kUsage =
     "  --rate R         total offered messages/s, paced evenly over connections (0: as fast as possible)\n"
     "  --warmup S       seconds whose answers are checked but not measured (default 0)\n"
     "  --message FILE   template HL7 message (MSH-10 is replaced); default: built-in ADT^A01\n"
+    "  --patient-per-connection  append -<connection> to PID-3.1, so each connection is one patient\n"
+    "                   (one delivery ordering key per connection)\n"
     "  --threads T      network threads (default 1)\n"
     "  --timeout MS     give up on a connection whose oldest message waits this long (default 5000)\n"
     "  --json           print the summary as one JSON object\n";
@@ -87,12 +89,29 @@ struct Options {
   int threads = 1;
   int timeout_ms = 5000;
   bool json = false;
+  bool patient_per_connection = false;
 };
 
 // The template split around MSH-10.
 struct Template {
   std::string prefix, suffix;
+  char sep = '|';        // MSH-1
+  char component = '^';  // MSH-2's first character
 };
+
+// The suffix with "-<connection>" after PID-3's first component (unchanged without PID-3).
+std::string suffix_for_connection(const Template& t, int connection) {
+  std::string s = t.suffix;
+  std::size_t pos = s.find(std::string("\rPID") + t.sep);
+  if (pos == std::string::npos) return s;
+  pos += 4;  // at the separator before PID-1
+  for (int n = 0; n < 2 && pos != std::string::npos; ++n) pos = s.find_first_of(std::string{t.sep, '\r'}, pos + 1);
+  if (pos == std::string::npos || s[pos] != t.sep) return s;
+  // pos is the separator before PID-3; PID-3.1 ends at the component separator, '~', '|' or CR.
+  const std::size_t end = s.find_first_of(std::string{t.sep, t.component, '~', '\r'}, pos + 1);
+  s.insert(end == std::string::npos ? s.size() : end, "-" + std::to_string(connection));
+  return s;
+}
 
 // Everything the connections share; read-only once the run starts (budget aside).
 struct Run {
@@ -135,13 +154,20 @@ Template split_template(const std::string& text) {
   Template t;
   t.prefix = "\x0b" + text.substr(0, pos + 1);
   t.suffix = (end == std::string::npos ? std::string{} : text.substr(end)) + "\x1c\r";
+  t.sep = sep;
+  t.component = text[4];
   return t;
 }
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(asio::io_context& io, Run& run, Tally& tally, int index)
-      : socket_(io), pacer_(io), run_(run), tally_(tally), index_(index) {}
+      : socket_(io),
+        pacer_(io),
+        run_(run),
+        tally_(tally),
+        index_(index),
+        suffix_(run.opt.patient_per_connection ? suffix_for_connection(run.tmpl, index) : run.tmpl.suffix) {}
 
   void connect(const tcp::resolver::results_type& endpoints) {
     asio::connect(socket_, endpoints);
@@ -203,7 +229,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       std::string id = "L" + run_.run_id + "-" + std::to_string(index_) + "-" + std::to_string(seq_++);
       out_ += run_.tmpl.prefix;
       out_ += id;
-      out_ += run_.tmpl.suffix;
+      out_ += suffix_;
       in_flight_.push_back({std::move(id), {}});
       ++unstamped_;
     }
@@ -342,6 +368,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Run& run_;
   Tally& tally_;
   const int index_;
+  const std::string suffix_;  // the template after MSH-10, PID-3.1 made per connection if asked
   std::uint64_t seq_ = 0;
   std::deque<InFlight> in_flight_;  // oldest first; the last `unstamped_` are not written yet
   std::size_t unstamped_ = 0;
@@ -386,6 +413,10 @@ bool parse_options(int argc, char** argv, Options& o) {
     std::string value;
     if (arg == "--json") {
       o.json = true;
+      continue;
+    }
+    if (arg == "--patient-per-connection") {
+      o.patient_per_connection = true;
       continue;
     }
     if (arg == "--help" || arg == "-h") return false;
