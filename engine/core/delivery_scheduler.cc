@@ -88,7 +88,7 @@ void DeliveryScheduler::stop(std::function<void()> done) {
 
 void DeliveryScheduler::maybe_stopped() {
   if (!stopping_ || in_flight_ > 0 || !stopped_) return;
-  flush();
+  flush_now();
   auto done = std::move(stopped_);
   stopped_ = nullptr;
   done();
@@ -338,6 +338,17 @@ std::chrono::microseconds DeliveryScheduler::backoff(int attempts) {
 void DeliveryScheduler::queue_update(store::ItemUpdate update) { updates_.push_back(std::move(update)); }
 
 void DeliveryScheduler::flush() {
+  if (updates_.empty() || flush_posted_) return;
+  // Answers that are already queued on the strand add theirs first: one store
+  // write (one savepoint in a group commit) for all of them, not one per answer.
+  flush_posted_ = true;
+  boost::asio::post(strand_, [self = shared_from_this()] {
+    self->flush_posted_ = false;
+    self->flush_now();
+  });
+}
+
+void DeliveryScheduler::flush_now() {
   if (updates_.empty()) return;
   std::vector<store::ItemUpdate> batch = std::move(updates_);
   updates_.clear();

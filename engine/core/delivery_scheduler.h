@@ -90,7 +90,8 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   void kill(Entry& entry, const std::string& reason, store::AttemptRecord attempt);
   void hold(std::int64_t id, const std::string& reason);
   void queue_update(store::ItemUpdate update);
-  void flush();
+  void flush();      // soon, together with the answers already queued
+  void flush_now();
   void arm_retry_timer();
   void on_retry_timer();
   void poll();
