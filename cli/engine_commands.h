@@ -10,6 +10,7 @@
 
 #include "engine/base/result.h"
 #include "engine/core/config.h"
+#include "engine/store/sqlite_store.h"
 
 namespace lienthong::cli {
 
@@ -26,6 +27,11 @@ int run_replay(const std::vector<std::string>& args);
 const core::AdapterRegistry& adapter_registry();
 // Loads the config, printing every error to stderr; nullopt-like failure as Error.
 Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path);
+// Loads `config_file` and opens its store read-only (works beside `lienthong run`);
+// prints what went wrong as "lienthong VERB: ..." and returns the exit status
+// (kExitOk when both are open).
+int open_store_reader(const std::string& config_file, const char* verb, core::EngineConfig& config,
+                      std::unique_ptr<store::SqliteStore>& store);
 // Takes "--config FILE" out of args (in place); returns the file (default if absent), or Error for a missing value.
 Result<std::string> take_config_option(std::vector<std::string>& args);
 

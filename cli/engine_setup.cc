@@ -1,10 +1,13 @@
 // What the engine verbs share: the adapter registry (the one place that names
-// concrete adapters) and reading --config.
+// concrete adapters), reading --config and opening the store for reading.
+#include <cstdio>
+
 #include "adapters/file/file_destination_type.h"
 #include "adapters/http/fhir_destination_type.h"
 #include "adapters/mllp/mllp_destination_type.h"
 #include "adapters/mllp/mllp_listener_type.h"
 #include "cli/engine_commands.h"
+#include "cli/hl7_command.h"
 
 namespace lienthong::cli {
 
@@ -22,6 +25,23 @@ const core::AdapterRegistry& adapter_registry() {
 
 Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path) {
   return core::load_config(path, adapter_registry());
+}
+
+int open_store_reader(const std::string& config_file, const char* verb, core::EngineConfig& config,
+                      std::unique_ptr<store::SqliteStore>& store) {
+  auto loaded = load_engine_config(config_file);
+  if (!loaded.ok()) {
+    for (const auto& line : loaded.error()) std::fprintf(stderr, "%s\n", line.c_str());
+    return kExitBadInput;
+  }
+  config = std::move(*loaded);
+  auto opened = store::SqliteStore::open_readonly(config.store.path.string());
+  if (!opened.ok()) {
+    std::fprintf(stderr, "lienthong %s: %s\n", verb, opened.error().to_string().c_str());
+    return kExitNoInput;
+  }
+  store = std::move(*opened);
+  return kExitOk;
 }
 
 Result<std::string> take_config_option(std::vector<std::string>& args) {

@@ -69,18 +69,11 @@ int run_messages(const std::vector<std::string>& arguments) {
     std::fputs(kMessagesUsage, stderr);
     return kExitUsage;
   }
-  auto config = load_engine_config(*config_file);
-  if (!config.ok()) {
-    for (const auto& line : config.error()) std::fprintf(stderr, "%s\n", line.c_str());
-    return kExitBadInput;
-  }
-  auto store = store::SqliteStore::open_readonly(config->store.path.string());
-  if (!store.ok()) {
-    std::fprintf(stderr, "lienthong messages: %s\n", store.error().to_string().c_str());
-    return kExitNoInput;
-  }
+  core::EngineConfig config;
+  std::unique_ptr<store::SqliteStore> store;
+  if (int status = open_store_reader(*config_file, "messages", config, store); status != kExitOk) return status;
   if (verb == "list") {
-    auto rows = (*store)->list(filter);
+    auto rows = store->list(filter);
     if (!rows.ok()) {
       std::fprintf(stderr, "lienthong messages: %s\n", rows.error().to_string().c_str());
       return kExitInternal;
@@ -92,7 +85,7 @@ int run_messages(const std::vector<std::string>& arguments) {
     }
     return kExitOk;
   }
-  auto detail = (*store)->get(id);
+  auto detail = store->get(id);
   if (!detail.ok()) {
     std::fprintf(stderr, "lienthong messages: %s\n", detail.error().to_string().c_str());
     return kExitInternal;

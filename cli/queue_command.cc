@@ -44,17 +44,11 @@ int run_queue(const std::vector<std::string>& arguments) {
     std::fputs(kQueueUsage, stderr);
     return kExitUsage;
   }
-  auto config = load_engine_config(*config_file);
-  if (!config.ok()) {
-    for (const auto& line : config.error()) std::fprintf(stderr, "%s\n", line.c_str());
-    return kExitBadInput;
-  }
-  auto store = store::SqliteStore::open_readonly(config->store.path.string());
-  if (!store.ok()) {
-    std::fprintf(stderr, "lienthong queue: %s\n", store.error().to_string().c_str());
-    return kExitNoInput;
-  }
-  auto counts = (*store)->queue_counts();
+  core::EngineConfig loaded;
+  std::unique_ptr<store::SqliteStore> store;
+  if (int status = open_store_reader(*config_file, "queue", loaded, store); status != kExitOk) return status;
+  const core::EngineConfig* config = &loaded;
+  auto counts = store->queue_counts();
   if (!counts.ok()) {
     std::fprintf(stderr, "lienthong queue: %s\n", counts.error().to_string().c_str());
     return kExitInternal;

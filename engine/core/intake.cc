@@ -150,17 +150,18 @@ void Intake::submit(Inbound in, AnswerCallback done) {
     record.version = std::string(parsed->version());
     record.status = "accepted";
     std::optional<std::string> rejected;
+    bool no_route = false;
     if (auto router = router_.load()) {
       Routing routing = router->route(in.source, *parsed, in.bytes);
       record.outbound = std::move(routing.outbound);
       rejected = std::move(routing.rejected);
+      no_route = routing.no_route;
     }
     if (rejected) {
       // AE (ACK-5.4): the message is sound but this engine will not take it.
       hl7v2::AckError why;
-      why.code = static_cast<int>(record.outbound.empty() && rejected->rfind("no route", 0) == 0
-                                      ? hl7v2::ErrorCode::kUnsupportedMessageType
-                                      : hl7v2::ErrorCode::kApplicationInternal);
+      why.code = static_cast<int>(no_route ? hl7v2::ErrorCode::kUnsupportedMessageType
+                                           : hl7v2::ErrorCode::kApplicationInternal);
       why.message = *rejected;
       record.status = "error";
       record.error = std::move(*rejected);

@@ -47,6 +47,7 @@ Routing Router::route(const std::string& source, const hl7v2::Message& message, 
     }
   }
   if (out.routes == 0 && unrouted_ == Unrouted::kReject) {
+    out.no_route = true;
     out.rejected = "no route takes " + std::string(message.message_code()) + "^" +
                    std::string(message.trigger_event()) + " from listener " + source;
   }

@@ -27,6 +27,7 @@ struct Routing {
   std::vector<store::OutboundRecord> outbound;
   std::size_t routes = 0;               // routes that took the message
   std::optional<std::string> rejected;  // why the message is answered AE (no patient data from us)
+  bool no_route = false;                // rejected because no route takes it (ERR 200, not 207)
 };
 
 class Router {
