@@ -86,11 +86,18 @@ Intake::Intake(store::Store& store) : store_(store) {
 
 std::string Intake::next_control_id() { return id_prefix_ + base36(next_id_.fetch_add(1)); }
 
+Intake::~Intake() {
+  // A store callback may still be between its answer and finished(): the
+  // owner learned the answer, but `this` is still in use until the count drops.
+  std::unique_lock lock(idle_mu_);
+  idle_cv_.wait(lock, [this] { return in_flight_.load() == 0; });
+}
+
 void Intake::finished() {
-  if (in_flight_.fetch_sub(1) == 1) {
-    std::lock_guard lock(idle_mu_);
-    idle_cv_.notify_all();
-  }
+  // Decrement under the mutex so that a waiter that sees zero cannot destroy
+  // the mutex while this thread is still about to lock it.
+  std::lock_guard lock(idle_mu_);
+  if (in_flight_.fetch_sub(1) == 1) idle_cv_.notify_all();
 }
 
 void Intake::stop() { stopping_ = true; }

@@ -48,6 +48,9 @@ class Intake final : public MessageSink {
   using ItemSink = std::function<void(std::vector<store::OutboundItem>)>;
 
   explicit Intake(store::Store& store);
+  // Waits until every submitted message has been answered and its callback has
+  // returned (the store answers every append, so this ends).
+  ~Intake() override;
 
   // The routes messages go through from now on (reload swaps them); null: no
   // routing (every message is only stored). Any thread.
