@@ -5,19 +5,16 @@
 #include <cstdio>
 #include <ctime>
 
+#include "engine/base/clock.h"
 #include "engine/core/config_reader.h"
 
 namespace lienthong::cli {
 
 namespace {
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 }  // namespace
 
 std::optional<std::int64_t> parse_since(const std::string& text) {
-  const std::int64_t now = now_us();
+  const std::int64_t now = unix_now_us();
   if (auto d = core::parse_duration(text)) return now - d->count();
   std::tm tm{};
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
@@ -45,7 +42,7 @@ std::string time_text(std::int64_t us) {
 }
 
 std::string age_text(std::int64_t us) {
-  const std::int64_t s = std::max<std::int64_t>(0, (now_us() - us) / 1'000'000);
+  const std::int64_t s = std::max<std::int64_t>(0, (unix_now_us() - us) / 1'000'000);
   if (s < 120) return std::to_string(s) + "s";
   if (s < 7200) return std::to_string(s / 60) + "m";
   if (s < 172800) return std::to_string(s / 3600) + "h";

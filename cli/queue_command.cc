@@ -12,6 +12,7 @@
 #include "cli/cli_time.h"
 #include "cli/engine_commands.h"
 #include "cli/hl7_command.h"
+#include "engine/base/clock.h"
 #include "engine/store/sqlite_store.h"
 
 namespace lienthong::cli {
@@ -25,11 +26,6 @@ const char kReplayUsage[] =
 // An engine that reported within this long is taken as running (it reports on
 // every change, and every 10 s when nothing changes).
 constexpr std::int64_t kFreshReportUs = 15'000'000;
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool all_digits(const std::string& s) {
   return !s.empty() && s.size() < 18 && s.find_first_not_of("0123456789") == std::string::npos;
@@ -70,7 +66,7 @@ int run_queue(const std::vector<std::string>& arguments) {
   }
   std::printf("%-20s %9s %9s %9s %9s %9s %11s %8s\n", "destination", "pending", "in_flight", "retrying", "held", "dead",
               "done", "oldest");
-  const std::int64_t now = now_us();
+  const std::int64_t now = unix_now_us();
   for (const auto& c : rows) {
     std::string in_flight = "-";
     if (c.engine && now - c.engine->updated_at_us < kFreshReportUs) in_flight = std::to_string(c.engine->in_flight);

@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "engine/base/clock.h"
 #include "engine/hl7v2/ack.h"
 #include "engine/hl7v2/header.h"
 
@@ -14,11 +15,6 @@ namespace lienthong::adapters::mllp {
 namespace {
 
 constexpr std::size_t kReadBufferBytes = 16 * 1024;
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 hl7v2::AckCode reject_code(core::AckMode mode, const hl7v2::MshHeader& header) {
   switch (mode) {
@@ -171,7 +167,7 @@ void MllpSession::on_frame(std::string payload) {
   inbound.source = settings_->listener_name;
   inbound.peer = peer_;
   inbound.bytes = std::move(payload);
-  inbound.received_at_us = now_us();
+  inbound.received_at_us = unix_now_us();
   inbound.encoding = settings_->encoding;
   inbound.strict = settings_->strict;
   inbound.ack_mode = settings_->ack_mode;

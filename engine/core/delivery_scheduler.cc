@@ -4,17 +4,13 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 
+#include "engine/base/clock.h"
 #include "engine/core/log.h"
 
 namespace lienthong::core {
 namespace {
 
 constexpr auto kPollInterval = std::chrono::seconds(1);
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 const char* outcome_name(Verdict v) {
   switch (v) {
@@ -181,7 +177,7 @@ void DeliveryScheduler::schedule(const std::string& key) {
   if (lane == lanes_.end() || lane->second.ids.empty()) return;
   Entry& head = window_.at(lane->second.ids.front());
   if (head.in_flight) return;
-  if (head.due_us <= now_us()) {
+  if (head.due_us <= unix_now_us()) {
     ready_.push_back(key);
   } else {
     timed_.emplace(head.due_us, key);
@@ -197,7 +193,7 @@ void DeliveryScheduler::pump() {
     if (lane == lanes_.end() || lane->second.ids.empty()) continue;
     Entry& head = window_.at(lane->second.ids.front());
     if (head.in_flight) continue;
-    if (head.due_us > now_us()) {  // a stale wake-up: the head waits for its retry time
+    if (head.due_us > unix_now_us()) {  // a stale wake-up: the head waits for its retry time
       schedule(key);
       continue;
     }
@@ -209,7 +205,7 @@ void DeliveryScheduler::send(Entry& entry) {
   entry.in_flight = true;
   ++in_flight_;
   in_flight_count_.store(in_flight_);
-  const std::int64_t started = now_us();
+  const std::int64_t started = unix_now_us();
   const std::int64_t id = entry.item.id;
   destination_->deliver(entry.item, [self = shared_from_this(), id, started](DeliveryResult result) {
     boost::asio::post(self->strand_, [self, id, started, result = std::move(result)]() mutable {
@@ -229,7 +225,7 @@ void DeliveryScheduler::answered(std::int64_t id, DeliveryResult result, std::in
   if (it == window_.end()) return;  // cannot happen: an item leaves the window only when answered
   Entry& entry = it->second;
   entry.in_flight = false;
-  const std::int64_t now = now_us();
+  const std::int64_t now = unix_now_us();
   if (stopping_ && result.verdict == Verdict::kRetry) {
     // Cut short by shutdown: not an attempt; the item stays pending in the store.
     maybe_stopped();
@@ -366,7 +362,7 @@ void DeliveryScheduler::arm_retry_timer() {
   const std::int64_t due = timed_.begin()->first;
   if (retry_timer_due_ != 0 && retry_timer_due_ <= due) return;  // already set to fire earlier
   retry_timer_due_ = due;
-  retry_timer_.expires_after(std::chrono::microseconds(std::max<std::int64_t>(0, due - now_us())));
+  retry_timer_.expires_after(std::chrono::microseconds(std::max<std::int64_t>(0, due - unix_now_us())));
   retry_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     if (ec) return;  // cancelled (re-armed earlier, or stopping)
     self->on_retry_timer();
@@ -375,7 +371,7 @@ void DeliveryScheduler::arm_retry_timer() {
 
 void DeliveryScheduler::on_retry_timer() {
   retry_timer_due_ = 0;
-  const std::int64_t now = now_us();
+  const std::int64_t now = unix_now_us();
   while (!timed_.empty() && timed_.begin()->first <= now) {
     std::string key = std::move(timed_.begin()->second);
     timed_.erase(timed_.begin());
@@ -392,7 +388,7 @@ void DeliveryScheduler::poll() {
   refill(false);
   // For `lienthong queue`: only when something changed, or every 10 s as a sign
   // of life (each report is a commit, so an idle engine would sync every second).
-  const std::int64_t now = now_us();
+  const std::int64_t now = unix_now_us();
   const auto in_flight = static_cast<std::int64_t>(in_flight_);
   const auto in_memory = static_cast<std::int64_t>(window_.size());
   if (in_flight != reported_in_flight_ || in_memory != reported_in_memory_ || now - reported_at_us_ >= 10'000'000) {

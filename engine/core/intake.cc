@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "engine/base/clock.h"
 #include "engine/charset/charset.h"
 #include "engine/core/log.h"
 #include "engine/hl7v2/ack.h"
@@ -36,12 +37,6 @@ std::string base36(std::uint64_t n) {
     n /= 36;
   } while (n != 0);
   return out;
-}
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // MSH-9.1 / 9.2 from the raw MSH-9 field (component separator from the header).
@@ -124,7 +119,7 @@ IntakeCounters Intake::counters() const {
 void Intake::submit(Inbound in, AnswerCallback done) {
   received_.fetch_add(1);
   in_flight_.fetch_add(1);
-  if (in.received_at_us == 0) in.received_at_us = now_us();
+  if (in.received_at_us == 0) in.received_at_us = unix_now_us();
   hl7v2::AckOptions ack_options;
   ack_options.control_id = next_control_id();
 

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "engine/base/clock.h"
 #include "engine/core/log.h"
 
 namespace lienthong::core {
@@ -27,9 +28,7 @@ void Retention::wait(std::chrono::microseconds delay) {
 
 void Retention::run_batch() {
   store::PruneRequest request;
-  request.before_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count() -
-                      settings_.after.count();
+  request.before_us = unix_now_us() - settings_.after.count();
   request.drop_metadata = settings_.drop_metadata;
   request.limit = settings_.batch;
   store_.prune(request, [self = shared_from_this()](Result<store::PruneResult> r) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "engine/base/clock.h"
 #include "engine/store/batch_writer.h"
 #include "engine/store/message_query.h"
 #include "engine/store/outbound_query.h"
@@ -21,12 +22,6 @@ const char* synchronous_pragma(Synchronous s) {
     case Synchronous::kOff: return "PRAGMA synchronous = OFF";
   }
   return "PRAGMA synchronous = FULL";
-}
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 Error at(const std::string& path, const Error& e) {
@@ -138,13 +133,13 @@ void SqliteStore::write(PendingWrite w) {
 
 void SqliteStore::update_items(std::vector<ItemUpdate> updates, WriteCallback done) {
   auto shared = std::make_shared<std::vector<ItemUpdate>>(std::move(updates));
-  write(PendingWrite{[shared](WriteTxn& txn) { return apply_updates(txn, *shared, now_us()); }, std::move(done)});
+  write(PendingWrite{[shared](WriteTxn& txn) { return apply_updates(txn, *shared, unix_now_us()); }, std::move(done)});
 }
 
 void SqliteStore::replay(ReplayRequest request, std::function<void(Result<std::vector<std::int64_t>>)> done) {
   auto created = std::make_shared<std::vector<std::int64_t>>();
   write(PendingWrite{[request = std::move(request), created](WriteTxn& txn) -> Status {
-                       auto ids = apply_replay(txn, request, now_us());
+                       auto ids = apply_replay(txn, request, unix_now_us());
                        if (!ids) return ids.error();
                        *created = std::move(*ids);
                        return Status::Ok();
