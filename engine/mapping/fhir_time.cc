@@ -1,6 +1,8 @@
 // HL7 v2 TS/DTM/DT -> FHIR date, dateTime, instant (docs/mapping.md MAP-7).
 #include "engine/mapping/fhir_time.h"
 
+#include "engine/mapping/civil_date.h"
+
 namespace lienthong::mapping {
 
 namespace {
@@ -20,13 +22,6 @@ int value_of(std::string_view s, std::size_t at, std::size_t n) {
   int v = 0;
   for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (s[i] - '0');
   return v;
-}
-
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
 }
 
 Error invalid(const char* why) { return Error{std::string("not a valid HL7 date/time: ") + why, {}}; }

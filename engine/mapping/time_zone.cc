@@ -1,6 +1,6 @@
 // TimeZone: fixed offsets and IANA zones read from TZif files (RFC 8536,
-// versions 1 to 3), including the POSIX TZ string in the footer that extends a
-// zone past its last transition.
+// versions 1 to 4); the footer's POSIX TZ string (posix_tz.h) extends a zone
+// past its last transition.
 #include "engine/mapping/fhir_time.h"
 
 #include <algorithm>
@@ -11,47 +11,12 @@
 #include <iterator>
 #include <optional>
 
+#include "engine/mapping/civil_date.h"
+#include "engine/mapping/posix_tz.h"
+
 namespace lienthong::mapping {
 
 namespace {
-
-constexpr std::int64_t kSecondsPerDay = 86400;
-
-// Days since 1970-01-01 of a proleptic Gregorian date (month 1..12). Shifts
-// the year to start in March so the leap day is the last day of the year.
-std::int64_t days_from_civil(std::int64_t y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t year_of_era = y - era * 400;                       // [0, 399]
-  const int month_from_march = m > 2 ? m - 3 : m + 9;                   // [0, 11]
-  const std::int64_t day_of_year = (153 * month_from_march + 2) / 5 + d - 1;  // [0, 365]
-  const std::int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
-}
-
-// The Gregorian year containing `days` since the epoch.
-std::int64_t year_from_days(std::int64_t days) {
-  const std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t day_of_era = z - era * 146097;
-  const std::int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const std::int64_t month_from_march = (5 * day_of_year + 2) / 153;
-  return year_of_era + era * 400 + (month_from_march >= 10 ? 1 : 0);
-}
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
-bool is_leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(std::int64_t y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
-}
 
 std::string format_offset(int offset_minutes) {
   const char sign = offset_minutes < 0 ? '-' : '+';
@@ -65,181 +30,6 @@ std::string format_offset(int offset_minutes) {
   out += static_cast<char>('0' + m % 10);
   return out;
 }
-
-// ---- POSIX TZ strings (the TZif footer) ----------------------------------
-
-// One end of the daylight-saving period: a day rule plus the local time of day
-// (seconds; RFC 8536 allows -167h..167h) at which it happens.
-struct DayRule {
-  enum class Kind : std::uint8_t { kJulianNoLeap, kZeroBased, kMonthWeekDay } kind = Kind::kMonthWeekDay;
-  int day = 0;               // Jn: 1..365; n: 0..365; M: weekday 0..6 (Sunday = 0)
-  int month = 0, week = 0;   // M only: month 1..12, week 1..5 (5 = last)
-  std::int64_t time = 7200;  // seconds after local midnight
-
-  // Seconds from 1970-01-01 00:00 (local clock, no offset applied) of this rule in `year`.
-  std::int64_t local_seconds(std::int64_t year) const {
-    std::int64_t days = 0;
-    switch (kind) {
-      case Kind::kJulianNoLeap:
-        days = days_from_civil(year, 1, 1) + day - 1 + (is_leap(year) && day >= 60 ? 1 : 0);
-        break;
-      case Kind::kZeroBased:
-        days = days_from_civil(year, 1, 1) + day;
-        break;
-      case Kind::kMonthWeekDay: {
-        const std::int64_t first = days_from_civil(year, month, 1);
-        const int first_weekday = static_cast<int>(((first % 7) + 7 + 4) % 7);  // 1970-01-01: Thursday
-        int mday = 1 + (day - first_weekday + 7) % 7 + (week - 1) * 7;
-        while (mday > days_in_month(year, month)) mday -= 7;
-        days = first + mday - 1;
-        break;
-      }
-    }
-    return days * kSecondsPerDay + time;
-  }
-};
-
-struct PosixTz {
-  std::int32_t std_offset = 0;  // seconds east of UTC
-  bool has_dst = false;
-  std::int32_t dst_offset = 0;
-  DayRule start, end;  // start in standard time, end in daylight time
-};
-
-class PosixParser {
- public:
-  explicit PosixParser(std::string_view s) : s_(s) {}
-
-  std::optional<PosixTz> parse() {
-    PosixTz tz;
-    if (!name()) return std::nullopt;
-    auto std_west = hms(/*allow_sign=*/true, 24);
-    if (!std_west) return std::nullopt;
-    tz.std_offset = static_cast<std::int32_t>(-*std_west);
-    if (at_end()) return tz;
-    if (!name()) return std::nullopt;
-    tz.has_dst = true;
-    tz.dst_offset = tz.std_offset + 3600;
-    if (!at_end() && peek() != ',') {
-      auto dst_west = hms(true, 24);
-      if (!dst_west) return std::nullopt;
-      tz.dst_offset = static_cast<std::int32_t>(-*dst_west);
-    }
-    if (at_end()) {
-      // No rule: the POSIX default is implementation-defined; use the US rule
-      // as glibc does. (TZif footers always state their rule.)
-      tz.start = DayRule{DayRule::Kind::kMonthWeekDay, 0, 3, 2, 7200};
-      tz.end = DayRule{DayRule::Kind::kMonthWeekDay, 0, 11, 1, 7200};
-      return tz;
-    }
-    if (!consume(',') || !rule(tz.start) || !consume(',') || !rule(tz.end) || !at_end()) return std::nullopt;
-    return tz;
-  }
-
- private:
-  bool at_end() const { return i_ >= s_.size(); }
-  char peek() const { return s_[i_]; }
-  bool consume(char c) {
-    if (at_end() || s_[i_] != c) return false;
-    ++i_;
-    return true;
-  }
-  static bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-  static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-  // An abbreviation: three or more letters, or <...> with letters, digits, + and -.
-  bool name() {
-    if (consume('<')) {
-      std::size_t n = 0;
-      while (!at_end() && peek() != '>') {
-        const char c = peek();
-        if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-') return false;
-        ++i_;
-        ++n;
-      }
-      return consume('>') && n >= 3;
-    }
-    std::size_t n = 0;
-    while (!at_end() && is_alpha(peek())) {
-      ++i_;
-      ++n;
-    }
-    return n >= 3;
-  }
-
-  std::optional<long> number(int max_digits) {
-    long v = 0;
-    int digits = 0;
-    while (!at_end() && is_digit(peek()) && digits < max_digits) {
-      v = v * 10 + (peek() - '0');
-      ++i_;
-      ++digits;
-    }
-    if (digits == 0) return std::nullopt;
-    return v;
-  }
-
-  // [+|-]hh[:mm[:ss]] in seconds; hours up to max_hours.
-  std::optional<long> hms(bool allow_sign, long max_hours) {
-    long sign = 1;
-    if (allow_sign) {
-      if (consume('-')) {
-        sign = -1;
-      } else {
-        consume('+');
-      }
-    }
-    auto h = number(3);
-    if (!h || *h > max_hours) return std::nullopt;
-    long total = *h * 3600;
-    if (consume(':')) {
-      auto m = number(2);
-      if (!m || *m > 59) return std::nullopt;
-      total += *m * 60;
-      if (consume(':')) {
-        auto s = number(2);
-        if (!s || *s > 59) return std::nullopt;
-        total += *s;
-      }
-    }
-    return sign * total;
-  }
-
-  bool rule(DayRule& r) {
-    if (consume('J')) {
-      auto n = number(3);
-      if (!n || *n < 1 || *n > 365) return false;
-      r.kind = DayRule::Kind::kJulianNoLeap;
-      r.day = static_cast<int>(*n);
-    } else if (consume('M')) {
-      auto m = number(2);
-      if (!m || *m < 1 || *m > 12 || !consume('.')) return false;
-      auto w = number(1);
-      if (!w || *w < 1 || *w > 5 || !consume('.')) return false;
-      auto d = number(1);
-      if (!d || *d > 6) return false;
-      r.kind = DayRule::Kind::kMonthWeekDay;
-      r.month = static_cast<int>(*m);
-      r.week = static_cast<int>(*w);
-      r.day = static_cast<int>(*d);
-    } else {
-      auto n = number(3);
-      if (!n || *n > 365) return false;
-      r.kind = DayRule::Kind::kZeroBased;
-      r.day = static_cast<int>(*n);
-    }
-    r.time = 7200;
-    if (consume('/')) {
-      auto t = hms(/*allow_sign=*/true, 167);  // RFC 8536 §3.3.1 extension
-      if (!t) return false;
-      r.time = *t;
-    }
-    return true;
-  }
-
-  std::string_view s_;
-  std::size_t i_ = 0;
-};
 
 // ---- TZif ----------------------------------------------------------------
 
@@ -406,7 +196,7 @@ struct TimeZone::Data {
       if (end == std::string_view::npos) return fail("unterminated footer");
       footer = footer.substr(1, end - 1);
       if (!footer.empty()) {
-        data->footer = PosixParser(footer).parse();
+        data->footer = parse_posix_tz(footer);
         if (!data->footer) return fail("unsupported TZ string in the footer");
       }
     }
