@@ -1,12 +1,14 @@
 #include "adapters/file/atomic_file_write.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <system_error>
 
 namespace lienthong::adapters::file {
 namespace {
@@ -80,6 +82,28 @@ Result<std::size_t, WriteFailure> write_file_atomically(const std::filesystem::p
   // failure makes the scheduler write it again, which overwrites the same name.
   if (fsync_retrying(dir.get()) != 0) return failed("fsync directory");
   return written;
+}
+
+std::size_t remove_stale_temp_files(const std::filesystem::path& directory) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(directory, ec);
+  if (ec) return 0;
+  const std::string own = std::to_string(::getpid());
+  std::size_t removed = 0;
+  for (const auto& entry : it) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(".tmp-", 0) != 0) continue;
+    const std::size_t dash = name.find('-', 5);
+    if (dash == std::string::npos || dash == 5) continue;
+    const std::string pid_text = name.substr(5, dash - 5);
+    if (pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) continue;
+    if (pid_text == own) continue;
+    // kill(pid, 0): ESRCH means no such process. EPERM means it exists (another
+    // user's): keep its file.
+    if (::kill(static_cast<pid_t>(std::stol(pid_text)), 0) == 0 || errno != ESRCH) continue;
+    if (std::filesystem::remove(entry.path(), ec) && !ec) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace lienthong::adapters::file

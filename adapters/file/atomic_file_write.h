@@ -6,7 +6,8 @@
 //      of the same item overwrites, which keeps at-least-once delivery idempotent),
 //   4. fsync the directory, so the rename itself is durable.
 // On failure the temporary file is removed and the errno of the failed step returned;
-// a crash between 1 and 3 can leave a ".tmp-" file behind (readers must skip them).
+// a crash between 1 and 3 can leave a ".tmp-" file behind (readers must skip them;
+// remove_stale_temp_files clears them when a destination starts).
 //
 // Thread-safety: a free function; calls for distinct names may run concurrently
 // (temporary names are unique per process and call).
@@ -28,5 +29,11 @@ struct WriteFailure {
 // The number of bytes written, or the step that failed.
 Result<std::size_t, WriteFailure> write_file_atomically(const std::filesystem::path& directory, std::string_view file_name,
                                    std::string_view bytes);
+
+// Removes the ".tmp-<pid>-<n>" files of `directory` whose writer process is gone
+// (kill(pid, 0) says ESRCH). This process's own files are kept: they may be in
+// flight (a reload starts a new destination beside the old one). Returns how many
+// were removed; errors (unreadable directory, a file that vanished) are skipped.
+std::size_t remove_stale_temp_files(const std::filesystem::path& directory);
 
 }  // namespace lienthong::adapters::file

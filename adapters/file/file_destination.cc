@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 
 #include "adapters/file/atomic_file_write.h"
+#include "engine/core/log.h"
 
 namespace lienthong::adapters::file {
 namespace {
@@ -33,6 +34,11 @@ FileDestination::FileDestination(std::string name, FileDestinationConfig config)
   if (!std::filesystem::is_directory(config_.directory, ec)) {
     writer_.join();
     throw std::runtime_error("destination " + name_ + ": " + config_.directory.string() + " is not a directory");
+  }
+  // Half-written files of a writer that crashed: the scheduler writes their items
+  // again, so they are only clutter (and readers' work to skip).
+  if (const std::size_t removed = remove_stale_temp_files(config_.directory); removed > 0) {
+    core::log::info("file.stale_temp_removed", {{"destination", name_}, {"count", removed}});
   }
 }
 

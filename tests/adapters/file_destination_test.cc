@@ -174,6 +174,24 @@ TEST_CASE("file destination: a repeated item overwrites its file, no temporary f
   CHECK(read_file(dir / "7-9.hl7") == "MSH|second, longer than the first\r");
 }
 
+TEST_CASE("file destination: at start, temporary files of a writer that is gone are removed", "[file]") {
+  const fs::path dir = fresh_dir("stale");
+  // A pid that surely has no process: a child that has exited and been reaped.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  const std::string dead = ".tmp-" + std::to_string(child) + "-1";
+  const std::string own = ".tmp-" + std::to_string(::getpid()) + "-7";  // may be in flight
+  const std::string alive = ".tmp-1-3";                                   // pid 1 always exists
+  for (const auto& name : {dead, own, alive, std::string("7-1.hl7"), std::string(".tmp-x-1")}) {
+    std::ofstream(dir / name) << "partial";
+  }
+  auto destination = make(R"({"directory": "."})", dir);
+  CHECK(names_in(dir) == std::set<std::string>{own, alive, "7-1.hl7", ".tmp-x-1"});
+}
+
 TEST_CASE("file destination: a reader never sees a partial file", "[file]") {
   const fs::path dir = fresh_dir("atomic");
   auto destination = make(R"({"directory": "."})", dir);
