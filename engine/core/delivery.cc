@@ -7,13 +7,19 @@
 
 namespace lienthong::core {
 
+Delivery::~Delivery() {
+  // Reads still queued hold their schedulers; they finish (or are dropped) here,
+  // before the store they read from goes away.
+  reads_.join();
+}
+
 Delivery::Schedulers Delivery::build(const std::vector<DestinationSettings>& destinations,
                                      const DestinationRegistry& registry) {
   Schedulers out;
   for (const DestinationSettings& d : destinations) {
     const DestinationType* type = registry.find(d.type);
     if (type == nullptr) throw std::runtime_error("destination \"" + d.name + "\": unknown type \"" + d.type + "\"");
-    out[d.name] = DeliveryScheduler::create(io_, store_, d.name, d.policy, type->create(io_, d.name, d.type_settings));
+    out[d.name] = DeliveryScheduler::create(io_, reads_.get_executor(), store_, d.name, d.policy, type->create(io_, d.name, d.type_settings));
   }
   return out;
 }

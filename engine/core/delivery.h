@@ -10,6 +10,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -27,6 +28,8 @@ namespace lienthong::core {
 class Delivery {
  public:
   Delivery(boost::asio::io_context& io, store::Store& store) : io_(io), store_(store) {}
+  // Joins the store-read thread: call stop() first, and destroy this before the store.
+  ~Delivery();
 
   // Builds and starts a scheduler per destination (throws std::runtime_error
   // when a destination cannot be made: start-up misconfiguration).
@@ -48,6 +51,9 @@ class Delivery {
 
   boost::asio::io_context& io_;
   store::Store& store_;
+  // The schedulers' store reads (pages of pending items), off the io_context's
+  // threads. One thread: reads share one SQLite read connection anyway.
+  boost::asio::thread_pool reads_{1};
   mutable std::mutex mu_;
   std::shared_ptr<const Schedulers> schedulers_ = std::make_shared<Schedulers>();
 };

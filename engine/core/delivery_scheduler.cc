@@ -23,17 +23,20 @@ const char* outcome_name(Verdict v) {
 
 }  // namespace
 
-std::shared_ptr<DeliveryScheduler> DeliveryScheduler::create(boost::asio::io_context& io, store::Store& store,
+std::shared_ptr<DeliveryScheduler> DeliveryScheduler::create(boost::asio::io_context& io,
+                                                             boost::asio::any_io_executor reads, store::Store& store,
                                                              std::string name, DeliveryPolicy policy,
                                                              std::unique_ptr<Destination> destination) {
-  return std::shared_ptr<DeliveryScheduler>(
-      new DeliveryScheduler(io, store, std::move(name), std::move(policy), std::move(destination)));
+  return std::shared_ptr<DeliveryScheduler>(new DeliveryScheduler(io, std::move(reads), store, std::move(name),
+                                                                  std::move(policy), std::move(destination)));
 }
 
-DeliveryScheduler::DeliveryScheduler(boost::asio::io_context& io, store::Store& store, std::string name,
-                                     DeliveryPolicy policy, std::unique_ptr<Destination> destination)
+DeliveryScheduler::DeliveryScheduler(boost::asio::io_context& io, boost::asio::any_io_executor reads,
+                                     store::Store& store, std::string name, DeliveryPolicy policy,
+                                     std::unique_ptr<Destination> destination)
     : io_(io),
       strand_(boost::asio::make_strand(io)),
+      reads_(std::move(reads)),
       store_(store),
       name_(std::move(name)),
       policy_(std::move(policy)),
@@ -50,9 +53,7 @@ DeliveryCounters DeliveryScheduler::counters() const {
 void DeliveryScheduler::start() {
   boost::asio::post(strand_, [self = shared_from_this()] {
     self->started_ = true;
-    self->refill(true);
-    self->pump();
-    self->flush();
+    self->refill();
     self->poll_timer_.expires_after(kPollInterval);
     self->poll_timer_.async_wait([self](const boost::system::error_code& ec) {
       if (!ec) self->poll();
@@ -65,6 +66,11 @@ void DeliveryScheduler::offer(std::vector<store::OutboundItem> items) {
     // Before start they are in the store, which start reads; after stop the next
     // start reads them.
     if (self->stopping_ || !self->started_) return;
+    if (self->loading_) {
+      // After the read: those it has are skipped by id, the rest go in behind it.
+      for (auto& item : items) self->offered_.push_back(std::move(item));
+      return;
+    }
     for (auto& item : items) self->add(std::move(item));
     self->pump();
     self->flush();
@@ -140,19 +146,36 @@ void DeliveryScheduler::add(store::OutboundItem item) {
   if (lane.ids.size() == 1) schedule(key);
 }
 
-void DeliveryScheduler::refill(bool at_start) {
-  if (window_.size() >= policy_.window) return;
+void DeliveryScheduler::refill() {
+  if (loading_ || stopping_ || window_.size() >= policy_.window) return;
   store::QueueLoad load;
   load.destination = name_;
   load.after_id = last_id_;
   load.limit = policy_.window - window_.size();
-  load.with_blocked = at_start;
-  auto snapshot = store_.load_queue(load);
+  // Until one read has told which keys are blocked, every read asks again.
+  load.with_blocked = !loaded_at_start_;
+  loading_ = true;
+  boost::asio::post(reads_, [self = shared_from_this(), load]() mutable {
+    auto snapshot = self->store_.load_queue(load);
+    auto& strand = self->strand_;
+    boost::asio::post(strand, [self = std::move(self), snapshot = std::move(snapshot), at_start = load.with_blocked,
+                               limit = load.limit]() mutable { self->loaded(std::move(snapshot), at_start, limit); });
+  });
+}
+
+void DeliveryScheduler::loaded(Result<store::QueueSnapshot> snapshot, bool at_start, std::size_t limit) {
+  loading_ = false;
+  std::vector<store::OutboundItem> offered = std::move(offered_);
+  offered_.clear();
+  if (stopping_) return;
   if (!snapshot) {
     log::error("delivery.load_failed", {{"destination", name_}, {"reason", snapshot.error().to_string()}});
+    // What was offered meanwhile is in the store: the next read (poll) gets it.
+    if (!offered.empty()) spilled_ = true;
     return;
   }
   if (at_start) {
+    loaded_at_start_ = true;
     for (const store::BlockedKey& b : snapshot->blocked) blocked_[b.key] = b.dead_id;
     if (!snapshot->orphan_held.empty()) {
       // Held behind an item that is no longer dead (replayed while they were being
@@ -164,12 +187,18 @@ void DeliveryScheduler::refill(bool at_start) {
       });
     }
   }
-  const bool full_page = snapshot->pending.size() >= load.limit;
+  const bool full_page = snapshot->pending.size() >= limit;
   spilled_ = false;
   for (auto& item : snapshot->pending) add(std::move(item));
   // A full page may have more behind it; a short one means the store has no
   // more than what is now known (later commits arrive through offer()).
   if (full_page) spilled_ = true;
+  // Offered during the read, in commit (id) order: those the read saw are <= last_id_
+  // and skipped by add(); a full page leaves the rest to the next read.
+  for (auto& item : offered) add(std::move(item));
+  pump();
+  flush();
+  if (spilled_ && window_.size() <= policy_.window / 2) refill();
 }
 
 void DeliveryScheduler::schedule(const std::string& key) {
@@ -284,7 +313,7 @@ void DeliveryScheduler::finish_head(std::string key) {  // a copy: the entry hol
     schedule(key);
   }
   // Room again: what waits in the store comes in (in pages, not one by one).
-  if (spilled_ && window_.size() <= policy_.window / 2 && !stopping_) refill(false);
+  if (spilled_ && window_.size() <= policy_.window / 2 && !stopping_) refill();
 }
 
 void DeliveryScheduler::kill(Entry& entry, const std::string& reason, store::AttemptRecord attempt) {
@@ -311,7 +340,7 @@ void DeliveryScheduler::kill(Entry& entry, const std::string& reason, store::Att
     window_.erase(ids[i]);
   }
   in_memory_count_.store(window_.size());
-  if (spilled_ && window_.size() <= policy_.window / 2 && !stopping_) refill(false);
+  if (spilled_ && window_.size() <= policy_.window / 2 && !stopping_) refill();
 }
 
 void DeliveryScheduler::hold(std::int64_t id, const std::string& reason) {
@@ -385,7 +414,7 @@ void DeliveryScheduler::on_retry_timer() {
 void DeliveryScheduler::poll() {
   if (stopping_) return;
   // Replayed items (written by another process) and anything that did not fit.
-  refill(false);
+  refill();
   // For `lienthong queue`: only when something changed, or every 10 s as a sign
   // of life (each report is a commit, so an idle engine would sync every second).
   const std::int64_t now = unix_now_us();

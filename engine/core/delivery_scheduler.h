@@ -12,13 +12,16 @@
 // At most `window` items are kept in memory; the rest wait in the store and are
 // read in id order as room frees up. New items arrive from intake (offer, right
 // after their commit) and from the store (start, and a poll each second that
-// also picks up items replayed by another process).
+// also picks up items replayed by another process). Store reads run on the
+// `reads` executor, never on the strand: a page of a backlog is megabytes, and the
+// io_context's threads also answer MLLP senders.
 //
 // Thread-safety: every public method may be called from any thread; the state
 // lives on a strand of the engine's io_context.
 #pragma once
 
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -49,8 +52,10 @@ struct DeliveryCounters {
 
 class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler> {
  public:
-  static std::shared_ptr<DeliveryScheduler> create(boost::asio::io_context& io, store::Store& store,
-                                                   std::string name, DeliveryPolicy policy,
+  // `reads` runs the store reads (a thread of its own; it must outlive the
+  // reads this scheduler posts, i.e. be joined before the store closes).
+  static std::shared_ptr<DeliveryScheduler> create(boost::asio::io_context& io, boost::asio::any_io_executor reads,
+                                                   store::Store& store, std::string name, DeliveryPolicy policy,
                                                    std::unique_ptr<Destination> destination);
 
   // Reads the store (pending items, blocked keys) and starts sending.
@@ -77,11 +82,12 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
     std::deque<std::int64_t> ids;  // in the window, in id order; the front is next
   };
 
-  DeliveryScheduler(boost::asio::io_context& io, store::Store& store, std::string name, DeliveryPolicy policy,
-                    std::unique_ptr<Destination> destination);
+  DeliveryScheduler(boost::asio::io_context& io, boost::asio::any_io_executor reads, store::Store& store,
+                    std::string name, DeliveryPolicy policy, std::unique_ptr<Destination> destination);
 
   void add(store::OutboundItem item);
-  void refill(bool at_start);
+  void refill();
+  void loaded(Result<store::QueueSnapshot> snapshot, bool at_start, std::size_t limit);
   void schedule(const std::string& key);
   void pump();
   void send(Entry& entry);
@@ -100,6 +106,7 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
 
   boost::asio::io_context& io_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::any_io_executor reads_;
   store::Store& store_;
   const std::string name_;
   const DeliveryPolicy policy_;
@@ -114,6 +121,9 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   std::unordered_map<std::string, std::vector<std::int64_t>> held_;  // key -> items held this run
   std::int64_t last_id_ = 0;  // every item <= this is known (in the window or finished)
   bool spilled_ = false;      // items > last_id_ wait in the store
+  bool loading_ = false;      // a store read is out: offers wait in offered_
+  bool loaded_at_start_ = false;  // blocked keys known (the first full read succeeded)
+  std::vector<store::OutboundItem> offered_;
   bool started_ = false;
   bool stopping_ = false;
   std::size_t in_flight_ = 0;

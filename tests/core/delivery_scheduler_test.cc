@@ -5,6 +5,8 @@
 #include "engine/core/delivery_scheduler.h"
 
 #include <catch2/catch.hpp>
+
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <map>
 #include <set>
@@ -70,6 +72,7 @@ struct Harness {
   TempDir dir;
   std::unique_ptr<store::SqliteStore> store;
   boost::asio::io_context io{2};
+  boost::asio::thread_pool reads{1};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::vector<std::thread> threads;
   std::shared_ptr<ScriptedDestination::Shared> shared = std::make_shared<ScriptedDestination::Shared>();
@@ -86,10 +89,11 @@ struct Harness {
     stop();
     work.reset();
     for (auto& t : threads) t.join();
+    reads.join();
     store->close();
   }
   void start(DeliveryPolicy policy) {
-    scheduler = DeliveryScheduler::create(io, *store, "ehr", policy, std::make_unique<ScriptedDestination>(shared));
+    scheduler = DeliveryScheduler::create(io, reads.get_executor(), *store, "ehr", policy, std::make_unique<ScriptedDestination>(shared));
     scheduler->start();
   }
   void stop() {
@@ -269,6 +273,27 @@ TEST_CASE("delivery: a backlog larger than the window drains in order from the s
   CHECK(h.accepted("P1") == p1);
   CHECK(h.accepted("P2") == p2);
   CHECK(h.scheduler->counters().in_memory <= 32);
+}
+
+TEST_CASE("delivery: items offered while a store read is out are sent once, in order (DLV-7)", "[delivery]") {
+  Harness h;
+  for (int n = 1; n <= 20; ++n) h.add("P1", n);  // before start: in the store only
+  // Hold the read thread, so the start's read waits while more items are offered.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  boost::asio::post(h.reads, [released] { released.wait(); });
+  DeliveryPolicy policy;
+  policy.window = 64;
+  h.start(policy);
+  for (int n = 21; n <= 40; ++n) h.add("P1", n);  // committed before the read: the read sees them too
+  CHECK(h.accepted_total() == 0);                  // nothing goes before the read
+  release.set_value();
+  REQUIRE(eventually([&] { return h.accepted_total() == 40; }));
+  for (int n = 41; n <= 50; ++n) h.add("P1", n);
+  REQUIRE(eventually([&] { return h.accepted_total() == 50; }));
+  CHECK(h.accepted("P1") == expected("P1", 1, 50));
+  std::lock_guard lock(h.shared->mu);
+  CHECK(h.shared->all.size() == 50);  // none sent twice
 }
 
 TEST_CASE("delivery: a restarted scheduler resends what was not answered, in order (DLV-5)", "[delivery]") {
