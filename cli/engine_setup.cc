@@ -1,6 +1,7 @@
 // What the engine verbs share: the adapter registry (the one place that names
 // concrete adapters), reading --config and opening the store for reading.
 #include <cstdio>
+#include <filesystem>
 
 #include "adapters/file/file_destination_type.h"
 #include "adapters/http/fhir_destination_type.h"
@@ -24,7 +25,16 @@ const core::AdapterRegistry& adapter_registry() {
 }
 
 Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path) {
-  return core::load_config(path, adapter_registry());
+  auto loaded = core::load_config(path, adapter_registry());
+  std::error_code ec;
+  if (!loaded.ok() && path == kDefaultConfig && !std::filesystem::exists(path, ec)) {
+    // The usual slip: a verb run outside the repository root with no --config.
+    core::ConfigErrors errors = loaded.error();
+    errors.push_back("no --config given, and the default " + path + " is not under the current directory " +
+                     std::filesystem::current_path(ec).string() + ": run from the repository root or give --config FILE");
+    return errors;
+  }
+  return loaded;
 }
 
 int open_store_reader(const std::string& config_file, const char* verb, core::EngineConfig& config,

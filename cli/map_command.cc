@@ -59,6 +59,7 @@ int usage_error(const std::string& why) {
 struct MapArgs {
   std::optional<std::string> mapping;
   std::string mappings = "mappings";
+  bool mappings_given = false;
   std::string input;
   bool explain = false;
   bool pretty = false;
@@ -96,7 +97,10 @@ std::optional<MapArgs> parse_map_args(const std::vector<std::string>& words, std
       value = words[++i];
     }
     if (name == "--mapping") a.mapping = *value;
-    if (name == "--mappings") a.mappings = *value;
+    if (name == "--mappings") {
+      a.mappings = *value;
+      a.mappings_given = true;
+    }
     if (name == "--tz") a.tz = *value;
     if (name == "--input") {
       a.input = *value;
@@ -144,7 +148,13 @@ std::optional<Mappings> load_mappings(const MapArgs& a) {
   }
   auto catalog = mapping::MappingCatalog::open(fs::path(a.mappings) / "hl7v2", options);
   if (!catalog.ok()) {
-    std::fprintf(stderr, "lienthong map: %s\n", catalog.error().message.c_str());
+    std::error_code ec;
+    const bool default_missing = !a.mappings_given && !fs::exists(a.mappings, ec);
+    std::fprintf(stderr, "lienthong map: %s%s\n", catalog.error().message.c_str(),
+                 default_missing ? (" (no --mappings given, and there is no mappings/ under the current directory " +
+                                    fs::current_path(ec).string() + ": run from the repository root or give --mappings DIR)")
+                                       .c_str()
+                                 : "");
     return std::nullopt;
   }
   out.catalog = std::move(catalog).value();

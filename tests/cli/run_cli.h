@@ -23,7 +23,9 @@ struct CliResult {
   std::string err;
 };
 
-inline CliResult run_cli(const std::vector<std::string>& args, const std::string& input = {}) {
+// `cwd`: the directory the executable runs in (empty: this process's).
+inline CliResult run_cli(const std::vector<std::string>& args, const std::string& input = {},
+                         const std::string& cwd = {}) {
   int in[2], out[2], err[2];
   CliResult r;
   if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0) return r;
@@ -33,6 +35,7 @@ inline CliResult run_cli(const std::vector<std::string>& args, const std::string
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
   for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) posix_spawn_file_actions_addclose(&fa, fd);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
   std::vector<std::string> words{LIENTHONG_EXE};
   words.insert(words.end(), args.begin(), args.end());
   std::vector<char*> argv;

@@ -51,6 +51,22 @@ TEST_CASE("cli: usage errors exit 64 with a usage line", "[cli][usage]") {
   CHECK(bad_path.err.find("bad path 'PID-x'") != std::string::npos);
 }
 
+TEST_CASE("cli: run outside the repository root, the default paths say how to fix it", "[cli][usage]") {
+  const std::string elsewhere = "/";  // has neither samples/lienthong.json nor mappings/
+  for (std::vector<std::string> args : {std::vector<std::string>{"queue"}, {"check"}, {"messages", "list"}}) {
+    auto r = run_cli(args, {}, elsewhere);
+    CHECK(r.status != 0);
+    CHECK(r.err.find("no --config given") != std::string::npos);
+    CHECK(r.err.find("give --config FILE") != std::string::npos);
+  }
+  const std::string msg = std::string(LIENTHONG_CORPUS_DIR) + "/microsoft-fhir-converter/input/ADT-A01-01.hl7";
+  auto r = run_cli({"map", "--input", msg}, {}, elsewhere);
+  CHECK(r.status != 0);
+  CHECK(r.err.find("give --mappings DIR") != std::string::npos);
+  // From the repository root, the defaults work.
+  CHECK(run_cli({"map", "--input", msg}, {}, LIENTHONG_SOURCE_DIR).status == 0);
+}
+
 TEST_CASE("cli: an unreadable input exits 66", "[cli][usage]") {
   auto r = run_cli({"hl7", "json", "/nonexistent/adt.hl7"});
   CHECK(r.status == 66);
