@@ -2,7 +2,7 @@
 # README's first command: installs what is missing, builds, and runs the engine
 # with the shipped sample configuration (samples/lienthong.json: MLLP on
 # 127.0.0.1:2575, the embedded SQLite store in data/lienthong.db, the route
-# samples/routes/hl7v2-to-fhir.json, and two destinations: the sample FHIR
+# routes/hl7v2-to-fhir.json, and two destinations: the sample FHIR
 # receiver on 127.0.0.1:8080 and the directory data/outbox).
 #
 # It starts the sample FHIR receiver (samples/fhir-receiver/receiver.py, storing
