@@ -21,6 +21,9 @@
 // x_parse (this benchmark's CPU time per message over the CPU time to parse
 // the message, measured just before it: the budget is x_parse <= 5 for
 // BM_Map). On a shared machine compare runs made at the same time only.
+//
+// LIENTHONG_MAPPINGS_DIR=DIR runs BM_Map with the mappings under DIR instead of
+// the tree's mappings/ (to compare two versions of the mapping files with one binary).
 #include <benchmark/benchmark.h>
 
 #include <atomic>
@@ -207,7 +210,9 @@ void map(benchmark::State& state, const std::string& bytes, const Compiled& mapp
 
 void BM_Map(benchmark::State& state, const char* name) {
   const Sample& s = sample(name);
-  map(state, message_bytes(s), compiled(fs::path(LIENTHONG_SOURCE_DIR) / "mappings", s.shipped));
+  const char* other = std::getenv("LIENTHONG_MAPPINGS_DIR");
+  const fs::path dir = other != nullptr && *other != '\0' ? fs::path(other) : fs::path(LIENTHONG_SOURCE_DIR) / "mappings";
+  map(state, message_bytes(s), compiled(dir, s.shipped));
 }
 
 void BM_MapSimple(benchmark::State& state, const char* name) {
