@@ -342,6 +342,18 @@ Value Interpreter::binding(const Node& node) {
     case NodeKind::kTemplate:
       run_.where = &node.source;
       return template_text(node) ? run_.text_value(text_) : Value();
+    case NodeKind::kObject:
+      if (node.value && node.value->kind == NodeKind::kExpression && node.unique == nullptr) {
+        // {"$if": ..., "$value": expr}: the expression's value as it is, so a
+        // chosen element keeps its components (`chosen.1`) instead of becoming
+        // its text, and no JSON is built for a value that is only read.
+        UniqueKeys* keys = std::exchange(unique_, nullptr);
+        KeyClaim claim;
+        if (!prepare_and_claim(node, keys, claim)) return Value();
+        run_.where = &node.value->source;
+        return evaluate(*node.value->expr, run_);
+      }
+      [[fallthrough]];
     default: {
       Json built;
       if (!build(node, built)) return Value();

@@ -44,6 +44,16 @@ TEST_CASE("MAP-2 $value replaces the object with any value", "[mapping][skeleton
   })") == R"({"n":5,"s":"P001","list":["F","x"],"obj":{"a":1},"flat":["P001","BH123"]})");
 }
 
+TEST_CASE("MAP-2 a $let chosen with $if/$value keeps what its expression gives (an element keeps its components)",
+          "[mapping][skeleton]") {
+  MappingDir dir;
+  CHECK(dir.map(R"j({"$let": {"cx": {"$if": "exists(PID-3[1].1)", "$value": "PID-3[1]"},
+                             "none": {"$if": "false", "$value": "PID-3[1]"},
+                             "n": {"$if": "true", "$value": "count(PID-3[*])"}},
+                    "id": "${cx.1}", "whole": "${cx}", "other": "${none.1 ?? 'none'}", "count": "${n + 1}"})j") ==
+        R"({"id":"P001","whole":"P001","other":"none","count":3})");
+}
+
 TEST_CASE("MAP-2 $include: the included skeleton, this object's keys merged over it", "[mapping][skeleton]") {
   MappingDir dir;
   dir.write("common/identifier.json", R"({
