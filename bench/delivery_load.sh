@@ -23,6 +23,8 @@ set -uo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/.." && pwd)"
+# shellcheck source=scripts/lib/stop_processes.sh
+source "$REPO/scripts/lib/stop_processes.sh"
 BUILD="$(cd "${1:-$REPO/build}" && pwd)" || exit 2
 LIENTHONG="$BUILD/cli/lienthong"
 LOAD="$BUILD/bench/mllp_load"
@@ -42,11 +44,7 @@ done
 WORK="$(mktemp -d /tmp/lienthong-delivery.XXXXXX)"
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null
-  done
+  stop_processes 100 "${pids[@]}"
   rm -rf "$WORK"
 }
 trap cleanup EXIT

@@ -21,6 +21,8 @@ PYTHON="${5:-/usr/bin/python3}"
 MLLP_SEND="${6:-/usr/bin/mllp_send}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=scripts/lib/stop_processes.sh
+source "$REPO/scripts/lib/stop_processes.sh"
 VALIDATE="$REPO/tests/fhir_schema/validate.js"
 WAIT_S=60  # bound on every wait: start, delivery
 
@@ -64,11 +66,7 @@ rm -rf "$WORK"
 mkdir -p "$WORK/routes" "$WORK/received" "$WORK/store"
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null
-  done
+  stop_processes 50 "${pids[@]}"
 }
 trap cleanup EXIT
 
