@@ -163,6 +163,11 @@ void DeliveryScheduler::refill() {
   });
 }
 
+void DeliveryScheduler::refill_if_room() {
+  // Room again: what waits in the store comes in in pages, not one by one.
+  if (spilled_ && window_.size() <= policy_.window / 2) refill();
+}
+
 void DeliveryScheduler::loaded(Result<store::QueueSnapshot> snapshot, bool at_start, std::size_t limit) {
   loading_ = false;
   std::vector<store::OutboundItem> offered = std::move(offered_);
@@ -198,7 +203,7 @@ void DeliveryScheduler::loaded(Result<store::QueueSnapshot> snapshot, bool at_st
   for (auto& item : offered) add(std::move(item));
   pump();
   flush();
-  if (spilled_ && window_.size() <= policy_.window / 2) refill();
+  refill_if_room();
 }
 
 void DeliveryScheduler::schedule(const std::string& key) {
@@ -312,8 +317,7 @@ void DeliveryScheduler::finish_head(std::string key) {  // a copy: the entry hol
   } else {
     schedule(key);
   }
-  // Room again: what waits in the store comes in (in pages, not one by one).
-  if (spilled_ && window_.size() <= policy_.window / 2 && !stopping_) refill();
+  refill_if_room();
 }
 
 void DeliveryScheduler::kill(Entry& entry, const std::string& reason, store::AttemptRecord attempt) {
@@ -340,7 +344,7 @@ void DeliveryScheduler::kill(Entry& entry, const std::string& reason, store::Att
     window_.erase(ids[i]);
   }
   in_memory_count_.store(window_.size());
-  if (spilled_ && window_.size() <= policy_.window / 2 && !stopping_) refill();
+  refill_if_room();
 }
 
 void DeliveryScheduler::hold(std::int64_t id, const std::string& reason) {

@@ -87,6 +87,7 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
 
   void add(store::OutboundItem item);
   void refill();
+  void refill_if_room();  // when items wait in the store and half the window is free
   void loaded(Result<store::QueueSnapshot> snapshot, bool at_start, std::size_t limit);
   void schedule(const std::string& key);
   void pump();
