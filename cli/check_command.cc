@@ -3,9 +3,11 @@
 // and what it found: listeners, destinations, routes.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "cli/engine_commands.h"
 #include "cli/hl7_command.h"
+#include "cli/text_list.h"
 
 namespace lienthong::cli {
 
@@ -22,23 +24,21 @@ int run_check(const std::vector<std::string>& arguments) {
     return kExitBadInput;
   }
   std::printf("config ok\n");
-  std::string line;
+  std::vector<std::string> listeners, destinations, routes;
   for (const auto& l : config->listeners) {
-    line += (line.empty() ? "" : ", ") + l.name + " (" + l.type + " " + l.spec.host + ":" + std::to_string(l.spec.port) + ")";
+    listeners.push_back(l.name + " (" + l.type + " " + l.spec.host + ":" + std::to_string(l.spec.port) + ")");
   }
-  std::printf("listeners: %s\n", line.empty() ? "none" : line.c_str());
-  line.clear();
-  for (const auto& d : config->destinations) line += (line.empty() ? "" : ", ") + d.name + " (" + d.type + ")";
-  std::printf("destinations: %s\n", line.empty() ? "none" : line.c_str());
-  line.clear();
+  for (const auto& d : config->destinations) destinations.push_back(d.name + " (" + d.type + ")");
   for (const auto& r : config->routes->routes) {
-    std::string to;
-    for (const auto& t : r.to) to += (to.empty() ? "" : ", ") + t.destination;
+    std::vector<std::string> to;
+    for (const auto& t : r.to) to.push_back(t.destination);
     std::string mapping = r.mapping_name.empty() ? "pass-through" : r.mapping_name;
     if (!r.plans_by_type.empty()) mapping += " (" + std::to_string(r.plans_by_type.size()) + " mappings by type)";
-    line += (line.empty() ? "" : "; ") + r.name + ": " + mapping + " -> " + to;
+    routes.push_back(r.name + ": " + mapping + " -> " + join_list(to));
   }
-  std::printf("routes: %s\n", line.empty() ? "none" : line.c_str());
+  std::printf("listeners: %s\n", join_list(listeners).c_str());
+  std::printf("destinations: %s\n", join_list(destinations).c_str());
+  std::printf("routes: %s\n", join_list(routes, "; ").c_str());
   return kExitOk;
 }
 

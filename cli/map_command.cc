@@ -12,6 +12,7 @@
 #include <rapidjson/error/en.h>
 
 #include "cli/hl7_command.h"
+#include "cli/text_list.h"
 #include "cli/input.h"
 #include "engine/mapping/code_table.h"
 #include "engine/mapping/fhir_time.h"
@@ -205,12 +206,6 @@ int map_json(const MapArgs& a, const mapping::MappingPlan& plan, const InputFile
   return kExitOk;
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out.empty() ? "none" : out;
-}
-
 }  // namespace
 
 int run_map(const std::vector<std::string>& args) {
@@ -284,7 +279,7 @@ int run_map(const std::vector<std::string>& args) {
       if (plan == nullptr) {
         std::fprintf(stderr, "lienthong map: no mapping for %s^%s in %s (have: %s)\n",
                      std::string(m.message_code()).c_str(), std::string(m.trigger_event()).c_str(),
-                     (fs::path(a.mappings) / "hl7v2").string().c_str(), join(mappings->catalog->types()).c_str());
+                     (fs::path(a.mappings) / "hl7v2").string().c_str(), join_list(mappings->catalog->types()).c_str());
         return kExitBadInput;
       }
     }
