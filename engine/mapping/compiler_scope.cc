@@ -115,7 +115,9 @@ std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::
       saved_scope.swap(scope_);
       units_.emplace_back();
       included_.push_back(compile_value(*doc, "$", Place{false, false, true}));
-      cached = includes_.emplace(key, CompiledInclude{included_.back().get(), std::move(units_.back().parameters)}).first;
+      const auto file = static_cast<std::uint32_t>(included_.size() - 1);
+      cached = includes_.emplace(key, CompiledInclude{included_.back().get(), file, std::move(units_.back().parameters)})
+                   .first;
       units_.pop_back();
       scope_.swap(saved_scope);
     }
@@ -123,11 +125,13 @@ std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::
     include_stack_.pop_back();
     if (private_copy) {
       use->root = included_.back().get();
+      use->file = static_cast<std::uint32_t>(included_.size() - 1);
       return use;
     }
   }
   const CompiledInclude& compiled = cached->second;
   use->root = compiled.root;
+  use->file = compiled.file;
   // The file's $unique applies only where it is an element of an array.
   if (!place.array_element && carries_unique_key(*compiled.root)) {
     const SourceRef& at = compiled.root->unique != nullptr ? compiled.root->unique->source : compiled.root->source;

@@ -353,6 +353,13 @@ Value Interpreter::binding(const Node& node) {
         run_.where = &node.value->source;
         return evaluate(*node.value->expr, run_);
       }
+      if (node.value && node.value->kind == NodeKind::kInclude && node.unique == nullptr && records_ == nullptr) {
+        // {"$include": FILE}, perhaps with $if or $let: the file's value, run once per input.
+        UniqueKeys* keys = std::exchange(unique_, nullptr);
+        KeyClaim claim;
+        if (!prepare_and_claim(node, keys, claim)) return Value();
+        return included_value(*node.value->include);
+      }
       [[fallthrough]];
     default: {
       Json built;
@@ -360,6 +367,29 @@ Value Interpreter::binding(const Node& node) {
       return Value::json(run_.keep(std::move(built)));
     }
   }
+}
+
+Value Interpreter::included_value(const IncludeUse& use) {
+  // The parameters as the place has them, before the file's own bindings can
+  // change anything (a file with more than a few is run without the memo).
+  constexpr std::size_t kMostParameters = 8;
+  Value parameters[kMostParameters];
+  const std::size_t count = use.bindings.size();
+  const bool memo = count <= kMostParameters;
+  IncludeMemo& includes = run_.buffers().includes;
+  if (memo) {
+    for (std::size_t i = 0; i < count; ++i) parameters[i] = run_.slots[use.bindings[i].second];
+    const std::span<const Value> key(parameters, count);
+    if (const Value* known = includes.find(use.file, run_.span_begin, run_.span_end, key)) return *known;
+  }
+  bind(use);
+  Json built;
+  Value result;
+  if (build(*use.root, built)) result = Value::json(run_.keep(std::move(built)));
+  if (memo && !run_.rejected()) {
+    includes.add(use.file, run_.span_begin, run_.span_end, std::span<const Value>(parameters, count), result);
+  }
+  return result;
 }
 
 }  // namespace lienthong::mapping

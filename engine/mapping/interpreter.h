@@ -101,6 +101,9 @@ class Interpreter {
   void for_each_item(const Node& node, Each&& each);
   void narrow_span(std::size_t first, const Loop& loop);
   Value binding(const Node& node);
+  // The value of an included file bound by $let, from the run's IncludeMemo
+  // when the file already ran for this span and these parameter values.
+  Value included_value(const IncludeUse& use);
   // The text of a template (MAP-1.3) into text_; false when any expression is empty.
   bool template_text(const Node& node);
 

@@ -76,6 +76,7 @@ struct Member {
 // slot <- slot at the place) when it enters the file.
 struct IncludeUse {
   const Node* root = nullptr;  // owned by PlanBody::included
+  std::uint32_t file = 0;      // root's index in PlanBody::included (IncludeMemo)
   std::vector<std::pair<std::uint32_t, std::uint32_t>> bindings;
 };
 

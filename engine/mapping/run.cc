@@ -44,6 +44,7 @@ Result<MappingOutput> run_with(const MappingPlan& plan, const hl7v2::Message& me
   JsonBuffer& out = buffers.out;
   out.truncate(0);
   out.reserve(message.text().size() * 3 + 256);
+  buffers.includes.reset(body.included.size());
   Interpreter interpreter(state, out, options.explain ? &output.explain : nullptr);
   const bool written = interpreter.emit(*body.root);
   if (state.rejected()) return *state.rejection();

@@ -23,6 +23,7 @@
 #include "engine/base/result.h"
 #include "engine/hl7v2/message.h"
 #include "engine/mapping/fhir_time.h"
+#include "engine/mapping/include_memo.h"
 #include "engine/mapping/json_text.h"
 #include "engine/mapping/text_table.h"
 #include "engine/mapping/value.h"
@@ -54,6 +55,7 @@ struct RunBuffers {
   std::string scratch;        // decoded element text being written
   std::string template_text;  // a template's text being bound
   JsonBuffer out;
+  IncludeMemo includes;       // reset by each run
   std::unique_ptr<char[]> pool;
   std::size_t pool_size = 0;
 

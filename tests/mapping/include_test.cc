@@ -91,3 +91,30 @@ TEST_CASE("MAP-10 explain names the included file and its JSON path from every p
     CHECK(r[i].inputs == std::vector<std::string>{expected[i].second});
   }
 }
+
+// A file bound by $let runs once per span and parameter values in a run
+// (include_memo.h); each of these places differs from an earlier one in just
+// one of those, so a lookup that ignored it would repeat the earlier value.
+TEST_CASE("MAP-2 a file bound by $let again gives the value for its own input and span", "[mapping][include][memo]") {
+  MappingDir dir;
+  dir.write("key.json", R"j({"$value": "concat(code.1, '/', OBX-3.1)"})j");
+  const std::string skeleton = R"j({
+    "$let": {"code": "/OBR-4"},
+    "a": {"$let": {"k": {"$include": "key.json"}}, "v": "${k}"},
+    "b": {"$let": {"k": {"$include": "key.json"}}, "v": "${k}"},
+    "per_obx": [{"$for": "OBX[*]", "$let": {"code": "it.3", "k": {"$include": "key.json"}}, "v": "${k}"}],
+    "per_obr": [{"$for": "OBR[*]", "$let": {"k": {"$include": "key.json"}}, "v": "${k}"}],
+    "if_false": {"$let": {"k": {"$if": "false", "$include": "key.json"}}, "v": "${k ?? 'none'}"}
+  })j";
+  CHECK(dir.map(skeleton) == R"({"a":{"v":"GLU/GLU"},"b":{"v":"GLU/GLU"},)"
+                             R"("per_obx":[{"v":"GLU/GLU"},{"v":"HBA1C/HBA1C"},{"v":"WBC/WBC"}],)"
+                             R"("per_obr":[{"v":"GLU/GLU"},{"v":"GLU/WBC"}],"if_false":{"v":"none"}})");
+  // The next run of the same thread starts with nothing remembered, though its
+  // message may sit where the last one did.
+  std::string other = lienthong::testing::kOru;
+  other.replace(other.find("GLU^Glucose^L\nOBX|1"), 3, "LDL");
+  other.replace(other.find("OBX|1|NM|GLU"), 12, "OBX|1|NM|LDL");
+  CHECK(dir.map(skeleton, other) == R"({"a":{"v":"LDL/LDL"},"b":{"v":"LDL/LDL"},)"
+                                    R"("per_obx":[{"v":"LDL/LDL"},{"v":"HBA1C/HBA1C"},{"v":"WBC/WBC"}],)"
+                                    R"("per_obr":[{"v":"LDL/LDL"},{"v":"LDL/WBC"}],"if_false":{"v":"none"}})");
+}
