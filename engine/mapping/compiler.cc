@@ -111,6 +111,7 @@ Result<std::shared_ptr<const MappingPlan>> Compiler::compile(const std::filesyst
   body->root = std::move(root);
   body->included = std::move(included_);
   body->slot_count = slots_;
+  body->constant_count = constants_;
   order_steps(*body);
   return std::shared_ptr<const MappingPlan>(std::make_shared<MappingPlan>(shown, std::move(info), std::move(body)));
 }

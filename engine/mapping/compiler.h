@@ -52,6 +52,7 @@ class Compiler final : public ExprScope {
   Result<std::shared_ptr<const std::regex>> regex(const std::string& pattern) override;
   Result<std::shared_ptr<const CodeTable>> table(std::string_view name) override;
   bool hl7_input() const override { return input_ == "hl7v2"; }
+  std::optional<std::uint32_t> constant_slot() override { return constants_++; }
 
  private:
   struct Binding {
@@ -142,6 +143,7 @@ class Compiler final : public ExprScope {
   int private_depth_ = 0;                           // > 0 while compiling a private copy
   std::set<std::string> broken_tables_;
   std::uint32_t slots_ = 0;
+  std::uint32_t constants_ = 0;  // run-constant slots (run_constants.h)
   std::shared_ptr<const std::string> file_;
   // The string being parsed, for parameters' uses.
   const std::string* parsing_path_ = nullptr;

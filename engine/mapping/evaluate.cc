@@ -310,6 +310,14 @@ Value evaluate(const Expr& e, RunState& run) {
     }
     case ExprKind::kCall:
       return call(e, run);
+    case ExprKind::kConstant: {
+      // With explain, computed every time so that each record names its inputs.
+      if (run.explain()) return evaluate(*e.first_operands[0], run);
+      if (const Value* known = run.constant(e.slot)) return *known;
+      Value v = evaluate(*e.first_operands[0], run);
+      run.set_constant(e.slot, v);
+      return v;
+    }
     case ExprKind::kList: {
       Value* items = run.values(e.operands.size());
       for (std::size_t i = 0; i < e.operands.size(); ++i) new (&items[i]) Value(evaluate(*e.operands[i], run));

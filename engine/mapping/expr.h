@@ -40,6 +40,7 @@ enum class ExprKind : std::uint8_t {
   kSubtract,  // operands[0] - operands[1]
   kCall,      // function(operands...)
   kList,      // [operands...]
+  kConstant,  // operands[0], a part that reads only the message: computed once per run (slot; run_constants.h)
 };
 
 enum class CompareOp : std::uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };

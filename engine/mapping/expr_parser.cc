@@ -4,6 +4,7 @@
 
 #include "engine/mapping/expr_lexer.h"
 #include "engine/mapping/functions.h"
+#include "engine/mapping/run_constants.h"
 
 namespace lienthong::mapping {
 namespace {
@@ -345,6 +346,7 @@ Result<std::unique_ptr<Expr>, ExprError> parse_expression(std::string_view sourc
   ExprPtr e = p.expression();
   if (e && p.current().kind != TokenKind::kEnd) p.unexpected("an operator or the end of the expression");
   if (p.failed()) return p.take_error();
+  wrap_run_constants(e, scope);
   link_operands(*e);
   return e;
 }
@@ -372,6 +374,7 @@ Result<StringForm, ExprError> parse_string(std::string_view source, ExprScope& s
       p.unexpected(p.current().kind == TokenKind::kEnd ? "'}' to close '${'" : "an operator or '}'");
     }
     if (p.failed()) return p.take_error();
+    wrap_run_constants(e, scope);
     link_operands(*e);
     if (!text.empty()) form.pieces.push_back(TemplatePiece{std::move(text), nullptr, {}});
     text.clear();

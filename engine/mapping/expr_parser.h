@@ -41,6 +41,8 @@ class ExprScope {
   virtual Result<std::shared_ptr<const std::regex>> regex(const std::string& pattern) = 0;
   // False when the mapping's input is JSON (MAP-11): HL7 paths are then errors.
   virtual bool hl7_input() const { return true; }
+  // A new slot for a run constant (run_constants.h), or none: then nothing is wrapped.
+  virtual std::optional<std::uint32_t> constant_slot() { return std::nullopt; }
 };
 
 // A bare expression: the value of $if, $for, and of $let/$value strings without "${".

@@ -1,5 +1,7 @@
 #include "engine/mapping/functions.h"
 
+#include <algorithm>
+
 namespace lienthong::mapping {
 
 const FunctionSpec* find_function(std::string_view name) {
@@ -9,6 +11,12 @@ const FunctionSpec* find_function(std::string_view name) {
     }
   }
   return nullptr;
+}
+
+bool has_side_effect(const FunctionSpec* f) {
+  if (f == nullptr) return true;
+  static constexpr std::string_view kEffects[] = {"required", "error", "date", "dateTime", "instant"};
+  return std::find(std::begin(kEffects), std::end(kEffects), f->name) != std::end(kEffects);
 }
 
 std::string describe_arity(const FunctionSpec& spec) {

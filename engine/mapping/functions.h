@@ -45,6 +45,11 @@ struct FunctionSpec {
 // The function called `name`, or nullptr.
 const FunctionSpec* find_function(std::string_view name);
 
+// Whether calling `f` may do more than give a value: reject the message
+// (MAP-5 required, error) or warn about an invalid input time (MAP-7.4).
+// Null (an unbound call) counts as having an effect.
+bool has_side_effect(const FunctionSpec* f);
+
 // "takes 2 or 3 arguments", "takes 1 argument", "takes at least 1 argument".
 std::string describe_arity(const FunctionSpec& spec);
 

@@ -128,6 +128,7 @@ struct PlanBody {
   std::unique_ptr<Node> root;
   std::vector<std::unique_ptr<Node>> included;  // each included file's skeleton, once
   std::uint32_t slot_count = 0;
+  std::uint32_t constant_count = 0;  // run constants (run_constants.h)
 };
 
 // A segment id as one number, for fast comparisons at run time.

@@ -45,6 +45,7 @@ Result<MappingOutput> run_with(const MappingPlan& plan, const hl7v2::Message& me
   out.truncate(0);
   out.reserve(message.text().size() * 3 + 256);
   buffers.includes.reset(body.included.size());
+  state.reset_constants(body.constant_count);
   Interpreter interpreter(state, out, options.explain ? &output.explain : nullptr);
   const bool written = interpreter.emit(*body.root);
   if (state.rejected()) return *state.rejection();

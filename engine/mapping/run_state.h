@@ -56,6 +56,8 @@ struct RunBuffers {
   std::string template_text;  // a template's text being bound
   JsonBuffer out;
   IncludeMemo includes;       // reset by each run
+  std::vector<Value> constants;              // run constants, by slot (run_constants.h)
+  std::vector<std::uint8_t> constant_known;  // whether the slot holds its value yet
   std::unique_ptr<char[]> pool;
   std::size_t pool_size = 0;
 
@@ -88,6 +90,20 @@ class RunState {
   std::size_t span_end = 0;
 
   std::vector<Value>& slots;
+
+  // Run constant `slot` (run_constants.h) when this run has computed it, else null.
+  const Value* constant(std::uint32_t slot) const {
+    return buffers_.constant_known[slot] != 0 ? &buffers_.constants[slot] : nullptr;
+  }
+  void set_constant(std::uint32_t slot, const Value& v) {
+    buffers_.constants[slot] = v;
+    buffers_.constant_known[slot] = 1;
+  }
+  // Forgets the run constants of an earlier run: `count` slots, none known.
+  void reset_constants(std::size_t count) {
+    buffers_.constants.resize(count);
+    buffers_.constant_known.assign(count, 0);
+  }
 
   // The skeleton node being evaluated: named by rejections and warnings.
   const SourceRef* where = nullptr;

@@ -36,14 +36,6 @@ bool intersects(const Slots& a, const Slots& b) {
   return false;
 }
 
-// Functions with an effect besides their value: a rejection (MAP-5) or a
-// warning about an invalid input time (MAP-7.4).
-bool has_side_effect(const FunctionSpec* f) {
-  if (f == nullptr) return true;
-  static constexpr std::string_view kEffects[] = {"required", "error", "date", "dateTime", "instant"};
-  return std::find(std::begin(kEffects), std::end(kEffects), f->name) != std::end(kEffects);
-}
-
 class Analysis {
  public:
   void expr(const Expr& e, Effects& out) {
