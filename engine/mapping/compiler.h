@@ -97,6 +97,7 @@ class Compiler final : public ExprScope {
   struct CompiledInclude {
     const Node* root = nullptr;  // owned by included_
     std::uint32_t file = 0;      // its index in included_
+    IncludeReads reads;
     std::vector<Parameter> parameters;
   };
   struct Included {

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "engine/mapping/compiler.h"
+#include "engine/mapping/include_reads.h"
 
 namespace lienthong::mapping {
 
@@ -116,7 +117,9 @@ std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::
       units_.emplace_back();
       included_.push_back(compile_value(*doc, "$", Place{false, false, true}));
       const auto file = static_cast<std::uint32_t>(included_.size() - 1);
-      cached = includes_.emplace(key, CompiledInclude{included_.back().get(), file, std::move(units_.back().parameters)})
+      cached = includes_
+                   .emplace(key, CompiledInclude{included_.back().get(), file, include_reads(*included_.back()),
+                                                 std::move(units_.back().parameters)})
                    .first;
       units_.pop_back();
       scope_.swap(saved_scope);
@@ -126,12 +129,14 @@ std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::
     if (private_copy) {
       use->root = included_.back().get();
       use->file = static_cast<std::uint32_t>(included_.size() - 1);
+      use->reads = include_reads(*use->root);
       return use;
     }
   }
   const CompiledInclude& compiled = cached->second;
   use->root = compiled.root;
   use->file = compiled.file;
+  use->reads = compiled.reads;
   // The file's $unique applies only where it is an element of an array.
   if (!place.array_element && carries_unique_key(*compiled.root)) {
     const SourceRef& at = compiled.root->unique != nullptr ? compiled.root->unique->source : compiled.root->source;

@@ -8,24 +8,26 @@ void IncludeMemo::reset(std::size_t files) {
   parameters_.clear();
 }
 
-const Value* IncludeMemo::find(std::uint32_t file, std::size_t span_begin, std::size_t span_end,
-                               std::span<const Value> parameters) const {
+const Value* IncludeMemo::find(std::uint32_t file, const IncludeReads& reads, std::size_t span_begin,
+                               std::size_t span_end, std::span<const Value> parameters) const {
   if (file >= heads_.size()) return nullptr;
+  if (!reads.span) span_begin = span_end = 0;
   for (std::uint32_t i = heads_[file]; i != kNone; i = entries_[i].next) {
     const Entry& e = entries_[i];
     if (e.span_begin != span_begin || e.span_end != span_end) continue;
     bool same = true;
     for (std::size_t p = 0; same && p < parameters.size(); ++p) {
-      same = identical(parameters_[e.first_parameter + p], parameters[p]);
+      same = identical(parameters_[e.first_parameter + p], parameters[p], !reads.position);
     }
     if (same) return &e.result;
   }
   return nullptr;
 }
 
-void IncludeMemo::add(std::uint32_t file, std::size_t span_begin, std::size_t span_end,
+void IncludeMemo::add(std::uint32_t file, const IncludeReads& reads, std::size_t span_begin, std::size_t span_end,
                       std::span<const Value> parameters, const Value& result) {
   if (file >= heads_.size()) return;
+  if (!reads.span) span_begin = span_end = 0;
   Entry e;
   e.next = heads_[file];
   e.first_parameter = static_cast<std::uint32_t>(parameters_.size());
@@ -37,7 +39,7 @@ void IncludeMemo::add(std::uint32_t file, std::size_t span_begin, std::size_t sp
   entries_.push_back(e);
 }
 
-bool identical(const Value& a, const Value& b) {
+bool identical(const Value& a, const Value& b, bool by_content) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
     case ValueKind::kEmpty:
@@ -51,6 +53,9 @@ bool identical(const Value& a, const Value& b) {
     case ValueKind::kElement: {
       const ElementRef& x = a.as_element();
       const ElementRef& y = b.as_element();
+      if (by_content && !x.is_segment() && !y.is_segment()) {
+        return x.element.level() == y.element.level() && x.element.raw() == y.element.raw();
+      }
       return x.element.raw().data() == y.element.raw().data() && x.element.raw().size() == y.element.raw().size() &&
              x.element.level() == y.element.level() &&
              x.segment == y.segment && x.field == y.field && x.repetition == y.repetition &&

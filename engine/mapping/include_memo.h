@@ -1,8 +1,13 @@
 // IncludeMemo: the values that included files bound by $let gave in this run,
-// by file, span and parameter values (docs/mapping.md MAP-2.6), so that a file
+// by file, span and parameter values (docs/mapping.md MAP-2), so that a file
 // asked again for the same input is not run again. The shipped mappings ask
 // often: the Identifier.system of one CX (datatype/cx_system.json) is wanted
-// by the patient's key, by its identifier and by every reference to it.
+// by the patient's key, by its identifier and by every reference to it; the
+// key of the doctor in OBX-16 by each of fifty OBX.
+//
+// The key leaves out what the file cannot read (IncludeReads, found when it
+// compiles): the span, for a file without relative paths; where an element
+// sits, for a file that never asks (then the same bytes are the same input).
 //
 // Why a stored value may stand for a new run of the file: an included file
 // sees only its parameters (the names it uses but does not bind), the span of
@@ -20,6 +25,7 @@
 #include <span>
 #include <vector>
 
+#include "engine/mapping/plan_nodes.h"
 #include "engine/mapping/value.h"
 
 namespace lienthong::mapping {
@@ -31,11 +37,11 @@ class IncludeMemo {
 
   // The value of `file` (its index among the plan's included files) stored
   // for this span and these parameter values, or null.
-  const Value* find(std::uint32_t file, std::size_t span_begin, std::size_t span_end,
+  const Value* find(std::uint32_t file, const IncludeReads& reads, std::size_t span_begin, std::size_t span_end,
                     std::span<const Value> parameters) const;
 
   // Stores `result` (its views live for the run) for a later find().
-  void add(std::uint32_t file, std::size_t span_begin, std::size_t span_end,
+  void add(std::uint32_t file, const IncludeReads& reads, std::size_t span_begin, std::size_t span_end,
            std::span<const Value> parameters, const Value& result);
 
  private:
@@ -55,9 +61,10 @@ class IncludeMemo {
 
 // Whether `a` and `b` are the same value for every expression that reads
 // them: the same kind and payload; an element at the same place of the same
-// message, a text with the same bytes, a list or JSON value at the same
-// address (lists and trees with equal content but elsewhere are not the same:
-// a cheap test that may miss, never a wrong one).
-bool identical(const Value& a, const Value& b);
+// message (or, `by_content`, below segment level, with the same bytes), a text
+// with the same bytes, a list or JSON value at the same address (lists and
+// trees with equal content but elsewhere are not the same: a cheap test that
+// may miss, never a wrong one).
+bool identical(const Value& a, const Value& b, bool by_content = false);
 
 }  // namespace lienthong::mapping

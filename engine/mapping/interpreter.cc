@@ -380,14 +380,15 @@ Value Interpreter::included_value(const IncludeUse& use) {
   if (memo) {
     for (std::size_t i = 0; i < count; ++i) parameters[i] = run_.slots[use.bindings[i].second];
     const std::span<const Value> key(parameters, count);
-    if (const Value* known = includes.find(use.file, run_.span_begin, run_.span_end, key)) return *known;
+    if (const Value* known = includes.find(use.file, use.reads, run_.span_begin, run_.span_end, key)) return *known;
   }
   bind(use);
   Json built;
   Value result;
   if (build(*use.root, built)) result = Value::json(run_.keep(std::move(built)));
   if (memo && !run_.rejected()) {
-    includes.add(use.file, run_.span_begin, run_.span_end, std::span<const Value>(parameters, count), result);
+    includes.add(use.file, use.reads, run_.span_begin, run_.span_end, std::span<const Value>(parameters, count),
+                 result);
   }
   return result;
 }

@@ -74,9 +74,16 @@ struct Member {
 // does not bind are its parameters, with slots of their own, and a run copies
 // into them the values those names have at the place (`bindings`: parameter
 // slot <- slot at the place) when it enters the file.
+// What a file reads besides its parameters (include_reads.h).
+struct IncludeReads {
+  bool span = false;      // a relative path somewhere
+  bool position = false;  // segment_index() or a function with an effect somewhere
+};
+
 struct IncludeUse {
   const Node* root = nullptr;  // owned by PlanBody::included
   std::uint32_t file = 0;      // root's index in PlanBody::included (IncludeMemo)
+  IncludeReads reads;          // the file's
   std::vector<std::pair<std::uint32_t, std::uint32_t>> bindings;
 };
 

@@ -98,17 +98,25 @@ TEST_CASE("MAP-10 explain names the included file and its JSON path from every p
 TEST_CASE("MAP-2 a file bound by $let again gives the value for its own input and span", "[mapping][include][memo]") {
   MappingDir dir;
   dir.write("key.json", R"j({"$value": "concat(code.1, '/', OBX-3.1)"})j");
+  // No relative path of its own, but the file it includes has one.
+  dir.write("through.json", R"j({"$let": {"inner": {"$include": "key.json"}}, "$value": "inner"})j");
+  // OBX-2 is NM in each OBX: the same bytes, but where they sit is read.
+  dir.write("where.json", R"j({"$value": "concat(code, '@', segment_index(code))"})j");
   const std::string skeleton = R"j({
     "$let": {"code": "/OBR-4"},
     "a": {"$let": {"k": {"$include": "key.json"}}, "v": "${k}"},
     "b": {"$let": {"k": {"$include": "key.json"}}, "v": "${k}"},
     "per_obx": [{"$for": "OBX[*]", "$let": {"code": "it.3", "k": {"$include": "key.json"}}, "v": "${k}"}],
     "per_obr": [{"$for": "OBR[*]", "$let": {"k": {"$include": "key.json"}}, "v": "${k}"}],
-    "if_false": {"$let": {"k": {"$if": "false", "$include": "key.json"}}, "v": "${k ?? 'none'}"}
+    "if_false": {"$let": {"k": {"$if": "false", "$include": "key.json"}}, "v": "${k ?? 'none'}"},
+    "through": [{"$for": "OBR[*]", "$let": {"k": {"$include": "through.json"}}, "v": "${k}"}],
+    "where": [{"$for": "OBX[*]", "$let": {"code": "it.2", "k": {"$include": "where.json"}}, "v": "${k}"}]
   })j";
   CHECK(dir.map(skeleton) == R"({"a":{"v":"GLU/GLU"},"b":{"v":"GLU/GLU"},)"
                              R"("per_obx":[{"v":"GLU/GLU"},{"v":"HBA1C/HBA1C"},{"v":"WBC/WBC"}],)"
-                             R"("per_obr":[{"v":"GLU/GLU"},{"v":"GLU/WBC"}],"if_false":{"v":"none"}})");
+                             R"("per_obr":[{"v":"GLU/GLU"},{"v":"GLU/WBC"}],"if_false":{"v":"none"},)"
+                             R"("through":[{"v":"GLU/GLU"},{"v":"GLU/WBC"}],)"
+                             R"("where":[{"v":"NM@5"},{"v":"NM@6"},{"v":"NM@10"}]})");
   // The next run of the same thread starts with nothing remembered, though its
   // message may sit where the last one did.
   std::string other = lienthong::testing::kOru;
@@ -116,5 +124,7 @@ TEST_CASE("MAP-2 a file bound by $let again gives the value for its own input an
   other.replace(other.find("OBX|1|NM|GLU"), 12, "OBX|1|NM|LDL");
   CHECK(dir.map(skeleton, other) == R"({"a":{"v":"LDL/LDL"},"b":{"v":"LDL/LDL"},)"
                                     R"("per_obx":[{"v":"LDL/LDL"},{"v":"HBA1C/HBA1C"},{"v":"WBC/WBC"}],)"
-                                    R"("per_obr":[{"v":"LDL/LDL"},{"v":"LDL/WBC"}],"if_false":{"v":"none"}})");
+                                    R"("per_obr":[{"v":"LDL/LDL"},{"v":"LDL/WBC"}],"if_false":{"v":"none"},)"
+                                    R"("through":[{"v":"LDL/LDL"},{"v":"LDL/WBC"}],)"
+                                    R"("where":[{"v":"NM@5"},{"v":"NM@6"},{"v":"NM@10"}]})");
 }
