@@ -333,7 +333,8 @@ void Compiler::merge_include(Node& node, const ObjectKeys& k, const std::string&
   std::unique_ptr<IncludeUse> use = compile_include(*k.include, json_path_key(path, "$include"), place, private_copy);
   if (!use) return;
   const Node& root = *use->root;
-  if (root.kind == NodeKind::kObject && !root.value && !root.loop) {
+  const bool only_the_file = place.binding && k.outputs.empty();
+  if (root.kind == NodeKind::kObject && !root.value && !root.loop && !only_the_file) {
     for (const Member& m : root.members) node.members.push_back(Member{m.value, m.value_expr, m.json_key, m.key, nullptr});
     // This object's $unique, like its other keys, wins over the included one.
     if (node.unique == nullptr) node.unique = root.unique;
@@ -423,7 +424,7 @@ void Compiler::compile_lets(const Json& lets, const std::string& path, Node& nod
     step.source = source(at, m.value.IsString() ? std::string(string_of(m.value)) : std::string());
     // Compiled before the name is bound: a binding cannot refer to itself.
     step.value = m.value.IsString() ? compile_string(string_of(m.value), at, true)
-                                    : compile_value(m.value, at, Place{});
+                                    : compile_value(m.value, at, Place{false, false, false, true});
     step.value_expr = expression_of(step.value.get());
     step.slot = slots_++;
     scope_.push_back(Binding{name, step.slot});

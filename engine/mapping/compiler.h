@@ -65,6 +65,10 @@ class Compiler final : public ExprScope {
     // The top-level object of an included file: it may carry $unique (which
     // applies where the file is included as an element of an array) but not $for.
     bool element_root = false;
+    // The value of a $let: an object that is only an $include (with $if or
+    // $let) stands for the file's value instead of merging its members, so
+    // the run can take it from IncludeMemo.
+    bool binding = false;
   };
   struct ObjectKeys {
     const Json* for_items = nullptr;
