@@ -84,6 +84,7 @@ void read_listeners(const ConfigObject& root, const ListenerRegistry& registry, 
       continue;
     }
     l.spec = type->parse(o);
+    l.text = o.text();
     o.finish();
     if (l.spec.port != 0) {
       for (const ListenerSettings& other : config.listeners) {

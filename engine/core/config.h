@@ -37,6 +37,7 @@ struct ListenerSettings {
   std::string type;
   std::string name;
   ListenerSpec spec;
+  std::string text;  // its config object as compact JSON: a reload restarts it only when this changes
 };
 
 struct LogSettings {

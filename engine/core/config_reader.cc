@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cctype>
@@ -185,6 +187,14 @@ bool ConfigObject::has(std::string_view key) const {
   if (value_ == nullptr) return false;
   const Value& object = *as_value(value_);
   return object.FindMember(Value(rapidjson::StringRef(key.data(), key.size()))) != object.MemberEnd();
+}
+
+std::string ConfigObject::text() const {
+  if (value_ == nullptr) return "{}";
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  as_value(value_)->Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 void ConfigObject::finish() const {

@@ -57,6 +57,9 @@ class ConfigObject {
   std::string path_of(std::string_view key) const;           // "$.listeners[0].port"
 
   bool has(std::string_view key) const;
+  // The object as compact JSON, keys in written order: tells a changed object
+  // from the same one in another load (reload keeps what did not change).
+  std::string text() const;
 
   // Strings. `required_string` records "missing required key" when absent.
   std::string string(std::string_view key, std::string default_value = {}) const;

@@ -14,6 +14,7 @@ namespace lienthong::core {
 namespace {
 
 constexpr std::chrono::seconds kDeliveryGrace{5};
+constexpr std::chrono::seconds kRebindWait{2};
 
 std::shared_ptr<const Router> make_router(const EngineConfig& config) {
   auto zone = mapping::TimeZone::from_name(config.time_zone);
@@ -22,14 +23,8 @@ std::shared_ptr<const Router> make_router(const EngineConfig& config) {
 }
 
 // What a reload cannot change without a restart.
-bool same_listeners(const EngineConfig& a, const EngineConfig& b) {
-  if (a.listeners.size() != b.listeners.size() || a.threads != b.threads) return false;
-  for (std::size_t i = 0; i < a.listeners.size(); ++i) {
-    const auto& x = a.listeners[i];
-    const auto& y = b.listeners[i];
-    if (x.name != y.name || x.type != y.type || x.spec.host != y.spec.host || x.spec.port != y.spec.port) return false;
-  }
-  return a.store.path == b.store.path && a.store.synchronous == b.store.synchronous;
+bool same_process_settings(const EngineConfig& a, const EngineConfig& b) {
+  return a.threads == b.threads && a.store.path == b.store.path && a.store.synchronous == b.store.synchronous;
 }
 
 }  // namespace
@@ -60,8 +55,8 @@ void Engine::reload() {
     log::error("engine.reload_failed", {{"errors", fresh.error().size()}, {"kept", "running configuration"}});
     return;
   }
-  if (!same_listeners(config_, *fresh)) {
-    log::warning("engine.reload_partial", {{"reason", "listeners, threads or store changed: restart to apply them"}});
+  if (!same_process_settings(config_, *fresh)) {
+    log::warning("engine.reload_partial", {{"reason", "threads or store changed: restart to apply them"}});
   }
   try {
     delivery_.replace(fresh->destinations, registry_.destinations, kDeliveryGrace);
@@ -70,10 +65,74 @@ void Engine::reload() {
     return;
   }
   apply(*fresh);
-  std::vector<ListenerSettings> keep = std::move(config_.listeners);
+  std::vector<ListenerSettings> running = reload_listeners(std::move(fresh->listeners));
   config_ = std::move(*fresh);
-  config_.listeners = std::move(keep);  // the ones actually running
-  log::info("engine.reloaded", {{"routes", config_.routes->routes.size()}, {"destinations", config_.destinations.size()}});
+  config_.listeners = std::move(running);  // the ones actually running
+  log::info("engine.reloaded", {{"routes", config_.routes->routes.size()}, {"destinations", config_.destinations.size()},
+                                {"listeners", config_.listeners.size()}});
+}
+
+std::unique_ptr<Listener> Engine::start_listener(const ListenerSettings& settings) {
+  const ListenerType* type = registry_.listeners.find(settings.type);
+  if (type == nullptr) {
+    log::error("listener.start_failed", {{"name", settings.name}, {"error", "unknown type \"" + settings.type + "\""}});
+    return nullptr;
+  }
+  // A listener stopped a moment ago closes its socket on its own strand: a
+  // changed one keeping its port binds once that has happened.
+  const auto deadline = std::chrono::steady_clock::now() + kRebindWait;
+  for (;;) {
+    try {
+      std::unique_ptr<Listener> listener = type->create(io_, settings.spec, intake_);
+      log::info("listener.started", {{"name", settings.name}, {"type", settings.type}, {"endpoint", listener->endpoint()}});
+      return listener;
+    } catch (const std::exception& e) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        log::error("listener.start_failed", {{"name", settings.name}, {"error", e.what()}});
+        return nullptr;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::vector<ListenerSettings> Engine::reload_listeners(std::vector<ListenerSettings> wanted) {
+  auto wanted_as = [&](const ListenerSettings& running) -> const ListenerSettings* {
+    for (const ListenerSettings& w : wanted) {
+      if (w.name == running.name) return &w;
+    }
+    return nullptr;
+  };
+  // Changed and removed listeners stop accepting first: a changed one may keep its port.
+  std::vector<std::unique_ptr<Listener>> unchanged(listeners_.size());
+  for (std::size_t i = 0; i < listeners_.size(); ++i) {
+    const ListenerSettings& running = config_.listeners[i];
+    const ListenerSettings* next = wanted_as(running);
+    if (next != nullptr && next->type == running.type && next->text == running.text) {
+      unchanged[i] = std::move(listeners_[i]);
+      continue;
+    }
+    listeners_[i]->stop_accepting();
+    log::info("listener.stopped", {{"name", running.name}, {"endpoint", listeners_[i]->endpoint()},
+                                   {"reason", next == nullptr ? "removed" : "changed"}});
+    retired_.push_back(std::move(listeners_[i]));
+  }
+  std::vector<ListenerSettings> started;
+  std::vector<std::unique_ptr<Listener>> running;
+  for (ListenerSettings& w : wanted) {
+    std::unique_ptr<Listener> listener;
+    for (std::size_t i = 0; i < unchanged.size() && !listener; ++i) {
+      if (unchanged[i] && config_.listeners[i].name == w.name) listener = std::move(unchanged[i]);
+    }
+    if (!listener) {
+      listener = start_listener(w);
+      if (!listener) continue;
+    }
+    running.push_back(std::move(listener));
+    started.push_back(std::move(w));
+  }
+  listeners_ = std::move(running);
+  return started;
 }
 
 void Engine::run() {
@@ -137,6 +196,7 @@ void Engine::run() {
   bool delivery_stopped = delivery_.stop(kDeliveryGrace);
   if (retention_) retention_->stop();
   for (auto& l : listeners_) l->shutdown();
+  for (auto& l : retired_) l->shutdown();
   work.reset();
   // Give sessions a moment to write their last answers and close; then stop the loop.
   std::promise<void> drained;
@@ -148,6 +208,7 @@ void Engine::run() {
   if (drained_future.wait_for(std::chrono::seconds(3)) != std::future_status::ready) io_.stop();
   waiter.join();
   listeners_.clear();
+  retired_.clear();
   store_.close();
 
   IntakeCounters c = intake_.counters();

@@ -6,11 +6,14 @@
 // run() blocks until SIGTERM or SIGINT, then shuts down in order: stop
 // accepting, answer what is in flight, stop delivery (attempts in flight are
 // cut short and stay pending), close connections, stop the threads, close the
-// store (its queued writes finish first). SIGHUP reloads the configuration file:
-// routes, mappings, destinations and retention are replaced when the new
-// configuration has no error (otherwise every error is logged and the running
-// one stays); listeners and connections are kept (a change to listeners or the
-// store needs a restart and is logged as such).
+// store (its queued writes finish first). SIGHUP reloads the configuration file
+// (docs/specs/delivery.md DLV-8): routes, mappings, destinations and retention
+// are replaced when the new configuration has no error (otherwise every error
+// is logged and the running one stays). A listener whose config object did not
+// change keeps running; one that changed or went away stops accepting, and its
+// open connections are served until they close or the engine stops; new and
+// changed ones start (one that cannot bind within 2 s is logged, the rest go on). The
+// store and the thread count need a restart (logged as such).
 //
 // Thread-safety: construct, run() and destroy on one thread.
 #pragma once
@@ -42,6 +45,12 @@ class Engine {
  private:
   void apply(const EngineConfig& config);  // router, delivery, retention
   void reload();
+  // Makes the running listeners those of `wanted` (see above); returns the
+  // settings of the ones that run, in the order of `wanted`.
+  std::vector<ListenerSettings> reload_listeners(std::vector<ListenerSettings> wanted);
+  // A listener of a reload, or null when it cannot start (logged; tried again
+  // for a moment, while a listener just stopped may still hold the port).
+  std::unique_ptr<Listener> start_listener(const ListenerSettings& settings);
 
   EngineConfig config_;
   const AdapterRegistry& registry_;
@@ -52,7 +61,9 @@ class Engine {
   boost::asio::io_context io_;
   Delivery delivery_;
   std::shared_ptr<Retention> retention_;
-  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<std::unique_ptr<Listener>> listeners_;  // one per config_.listeners entry
+  // Stopped accepting at a reload; their connections are served until shutdown.
+  std::vector<std::unique_ptr<Listener>> retired_;
 };
 
 }  // namespace lienthong::core

@@ -100,3 +100,84 @@ TEST_CASE("e2e reload: SIGHUP applies new routes and destinations; the connectio
   CHECK(files_in(engine.dir() / "out-first") == 2);
   CHECK(engine.stop(SIGTERM) == 0);
 }
+
+namespace {
+
+void write_listeners(const EngineProcess& engine, const std::string& listeners) {
+  std::ofstream(engine.config()) << R"({
+    "store": {"path": "store/lt.db"},
+    "listeners": [)" << listeners << R"(],
+    "routes": "routes",
+    "destinations": [{"type": "file", "name": "first", "directory": "out-first"}]
+  })";
+}
+
+std::string mllp(const std::string& name, std::uint16_t port, const std::string& extra = "") {
+  return R"({"type": "mllp", "name": ")" + name + R"(", "port": )" + std::to_string(port) + extra + "}";
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+bool accepted(adapters::mllp::MllpSender& sender, const std::string& control_id) {
+  auto answer = sender.send(adt(control_id));
+  return answer.ok() && answer->accepted();
+}
+
+}  // namespace
+
+TEST_CASE("e2e reload: SIGHUP starts new listeners, restarts changed ones, stops removed ones; open connections stay (DLV-8)",
+          "[e2e][reload]") {
+  EngineProcess engine("reload-listeners");
+  const std::uint16_t his = engine.port();
+  const std::uint16_t lab = free_port();
+  write_listeners(engine, mllp("his", his) + ", " + mllp("lab", lab));
+  write_route(engine, "first");
+  REQUIRE(engine.start());
+  REQUIRE(eventually([&] { return port_open(lab); }));
+
+  adapters::mllp::MllpSenderConfig to_his;
+  to_his.port = his;
+  adapters::mllp::MllpSender his_sender(to_his);
+  adapters::mllp::MllpSenderConfig to_lab;
+  to_lab.port = lab;
+  adapters::mllp::MllpSender lab_sender(to_lab);
+  CHECK(accepted(his_sender, "LS-1"));
+  CHECK(accepted(lab_sender, "LS-2"));
+
+  // "his" changes a setting, "lab" goes away, "clinic" is new.
+  const std::uint16_t clinic = free_port();
+  const std::string next = mllp("his", his, R"(, "ack_mode": "original")") + ", " + mllp("clinic", clinic);
+  write_listeners(engine, next);
+  REQUIRE(engine.signal(SIGHUP));
+  REQUIRE(eventually([&] { return read_all(engine.log()).find("engine.reloaded") != std::string::npos; }));
+  const std::string log = read_all(engine.log());
+  CHECK(count(log, "listener.stopped") == 2);
+  CHECK(log.find("reason=removed") != std::string::npos);
+  CHECK(log.find("reason=changed") != std::string::npos);
+  CHECK(count(log, "listener.started") == 4);  // his and lab at start, then his and clinic
+
+  // The connections opened before the reload are still served, by the listeners they came to.
+  CHECK(accepted(his_sender, "LS-3"));
+  CHECK(accepted(lab_sender, "LS-4"));
+  // New connections: the restarted and the new listener take them; the removed one is closed.
+  CHECK_FALSE(port_open(lab));
+  adapters::mllp::MllpSender his_again(to_his);
+  CHECK(accepted(his_again, "LS-5"));
+  adapters::mllp::MllpSenderConfig to_clinic;
+  to_clinic.port = clinic;
+  adapters::mllp::MllpSender clinic_sender(to_clinic);
+  CHECK(accepted(clinic_sender, "LS-6"));
+  REQUIRE(eventually([&] { return files_in(engine.dir() / "out-first") == 6; }));
+
+  // The same configuration again: nothing restarts.
+  REQUIRE(engine.signal(SIGHUP));
+  REQUIRE(eventually([&] { return count(read_all(engine.log()), "engine.reloaded") == 2; }));
+  CHECK(count(read_all(engine.log()), "listener.stopped") == 2);
+  CHECK(count(read_all(engine.log()), "listener.started") == 4);
+  CHECK(accepted(his_again, "LS-7"));
+  CHECK(engine.stop(SIGTERM) == 0);
+}
