@@ -208,8 +208,12 @@ Value select_path(RunState& run, const Path& path, std::size_t begin, std::size_
 }
 
 int compare_values(RunState& run, const Value& a, const Value& b) {
-  const bool a_number = a.kind() == ValueKind::kNumber;
-  const bool b_number = b.kind() == ValueKind::kNumber;
+  // A number written into a built object ($let skeleton, included file) is still one.
+  auto is_number = [](const Value& v) {
+    return v.kind() == ValueKind::kNumber || (v.kind() == ValueKind::kJson && v.as_json().IsNumber());
+  };
+  const bool a_number = is_number(a);
+  const bool b_number = is_number(b);
   if (a_number || b_number) {
     Value::Number x, y;
     if (number_of(a, x) && number_of(b, y)) {

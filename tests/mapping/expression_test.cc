@@ -76,6 +76,16 @@ TEST_CASE("MAP-3.5 ?? gives the first non-empty value", "[mapping][expr]") {
   CHECK(dir.eval("PID-3[*].9 ?? 'none'") == R"("none")");  // a list of nothing is empty
 }
 
+TEST_CASE("MAP-3.4 numbers written into built objects still compare as numbers", "[mapping][expr]") {
+  MappingDir dir;
+  // The third OBX is segment 10, the first segment 5: as text "10" < "5".
+  dir.write("f.json", R"j({"n": "${segment_index(/OBX[3])}"})j");
+  CHECK(dir.map(R"j({"$let": {"o": {"a": "${segment_index(/OBX[3])}", "b": "${segment_index(/OBX)}"},
+                                  "f": {"$include": "f.json"}},
+                      "gt": "${o.a > o.b}", "lt": "${o.a < o.b}", "eq": "${o.a == f.n}", "mixed": "${o.a > '5'}"})j") ==
+        R"({"gt":true,"lt":false,"eq":true,"mixed":true})");
+}
+
 TEST_CASE("MAP-3.4 in takes a list", "[mapping][expr]") {
   MappingDir dir;
   CHECK(dir.eval("PID-8 in ['M', 'F']") == "true");
