@@ -353,7 +353,7 @@ Value Interpreter::binding(const Node& node) {
         run_.where = &node.value->source;
         return evaluate(*node.value->expr, run_);
       }
-      if (node.value && node.value->kind == NodeKind::kInclude && node.unique == nullptr && records_ == nullptr) {
+      if (node.value && node.value->kind == NodeKind::kInclude && node.unique == nullptr) {
         // {"$include": FILE}, perhaps with $if or $let: the file's value, run once per input.
         UniqueKeys* keys = std::exchange(unique_, nullptr);
         KeyClaim claim;
@@ -375,7 +375,8 @@ Value Interpreter::included_value(const IncludeUse& use) {
   constexpr std::size_t kMostParameters = 8;
   Value parameters[kMostParameters];
   const std::size_t count = use.bindings.size();
-  const bool memo = count <= kMostParameters;
+  // With explain every run of the file is made, so that each names its inputs.
+  const bool memo = count <= kMostParameters && records_ == nullptr;
   IncludeMemo& includes = run_.buffers().includes;
   if (memo) {
     for (std::size_t i = 0; i < count; ++i) parameters[i] = run_.slots[use.bindings[i].second];
@@ -383,9 +384,22 @@ Value Interpreter::included_value(const IncludeUse& use) {
     if (const Value* known = includes.find(use.file, use.reads, run_.span_begin, run_.span_end, key)) return *known;
   }
   bind(use);
-  Json built;
   Value result;
-  if (build(*use.root, built)) result = Value::json(run_.keep(std::move(built)));
+  const Node& root = *use.root;
+  if (root.kind == NodeKind::kObject && root.value && root.value->kind == NodeKind::kExpression &&
+      root.unique == nullptr) {
+    // A file whose value is an expression gives that value as it is (an
+    // element keeps its components, a segment its place), like a $let's
+    // {"$if": ..., "$value": expr}.
+    KeyClaim claim;
+    if (prepare_and_claim(root, nullptr, claim)) {
+      run_.where = &root.value->source;
+      result = evaluate(*root.value->expr, run_);
+    }
+  } else {
+    Json built;
+    if (build(root, built)) result = Value::json(run_.keep(std::move(built)));
+  }
   if (memo && !run_.rejected()) {
     includes.add(use.file, use.reads, run_.span_begin, run_.span_end, std::span<const Value>(parameters, count),
                  result);

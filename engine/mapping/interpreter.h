@@ -102,7 +102,9 @@ class Interpreter {
   void narrow_span(std::size_t first, const Loop& loop);
   Value binding(const Node& node);
   // The value of an included file bound by $let, from the run's IncludeMemo
-  // when the file already ran for this span and these parameter values.
+  // when the file already ran for this span and these parameter values: a
+  // file whose skeleton is {"$value": expr} (with $let, $if) gives the
+  // expression's value as it is; any other, the JSON it builds.
   Value included_value(const IncludeUse& use);
   // The text of a template (MAP-1.3) into text_; false when any expression is empty.
   bool template_text(const Node& node);

@@ -133,3 +133,17 @@ TEST_CASE("MAP-2 a file bound by $let again gives the value for its own input an
                                     R"("where":[{"v":"NM@5"},{"v":"NM@6"},{"v":"NM@10"}],)"
                                     R"("object":[{"v":"LDL/LDL"},{"v":"WBC/LDL"}]})");
 }
+
+TEST_CASE("MAP-2 a file whose value is an expression gives that value as it is: a segment, an element", "[mapping][include]") {
+  MappingDir dir;
+  dir.write("second_obx.json", R"j({"$value": "/OBX[2]"})j");
+  dir.write("name.json", R"j({"$let": {"p": "/PID-5"}, "$if": "exists(p)", "$value": "p"})j");
+  const std::string skeleton = R"j({"$let": {"s": {"$include": "second_obx.json"}, "n": {"$include": "name.json"}},
+      "code": "${s.3.1}", "idx": "${segment_index(s)}", "family": "${n.1}", "given": "${n.2}", "text": "${n}"})j";
+  const std::string expected = R"({"code":"HBA1C","idx":6,"family":"Tran","given":"Thi B","text":"Tran"})";
+  CHECK(dir.map(skeleton) == expected);
+  // Explain runs the file every time and must give the same output.
+  RunOptions options;
+  options.explain = true;
+  CHECK(dir.map(skeleton, lienthong::testing::kOru, options) == expected);
+}
