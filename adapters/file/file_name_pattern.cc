@@ -83,7 +83,8 @@ std::string FileNamePattern::expand(const core::DeliveryItem& item, std::chrono:
       case Part::kControlId: out += sanitise_name_part(item.control_id); break;
       case Part::kExt: out += item.content_type == core::kContentHl7v2 ? "hl7" : "json"; break;
       case Part::kDate: {
-        const std::time_t t = std::chrono::system_clock::to_time_t(now);
+        const std::time_t t = item.created_at_us > 0 ? static_cast<std::time_t>(item.created_at_us / 1000000)
+                                                     : std::chrono::system_clock::to_time_t(now);
         std::tm utc{};
         ::gmtime_r(&t, &utc);
         char buf[16];

@@ -4,12 +4,13 @@
 //
 // Placeholders: {id} (outbound item id), {message_id}, {route}, {type} (the inbound
 // message type, "ADT^A01" -> "ADT_A01"), {control_id} (MSH-10), {ext} ("json" for
-// FHIR JSON, "hl7" for HL7 v2) and {date} (UTC yyyymmdd of the delivery). Values
+// FHIR JSON, "hl7" for HL7 v2) and {date} (UTC yyyymmdd of the item's intake; of the
+// delivery for an item that does not say). Values
 // that come from a message or the config ({route}, {type}, {control_id}) keep only
 // [A-Za-z0-9._-]; any other byte becomes '_', so a value can never leave the
 // directory. The literal text must not contain '/', "..", '{' or '}' (a pattern is
-// checked by compile()). The same item gives the same name on every attempt (except
-// {date} across midnight), which makes a repeated delivery overwrite, not duplicate.
+// checked by compile()). The same item gives the same name on every attempt, which
+// makes a repeated delivery overwrite, not duplicate.
 //
 // Thread-safety: an immutable value after compile(); expand() is const.
 #pragma once
@@ -34,7 +35,8 @@ class FileNamePattern {
 
   FileNamePattern() = default;  // empty: expands to ""
 
-  // The file name for `item` delivered at `now`. Can be unusable only through its
+  // The file name for `item` delivered at `now` (its {date} when the item has no
+  // intake time). Can be unusable only through its
   // values ("" or "." or ".." or longer than 255 bytes): the caller checks usable().
   std::string expand(const core::DeliveryItem& item, std::chrono::system_clock::time_point now) const;
 

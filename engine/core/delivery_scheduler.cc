@@ -134,6 +134,7 @@ void DeliveryScheduler::add(store::OutboundItem item) {
   entry.item.content_type = std::move(item.content_type);
   entry.item.body = std::move(item.body);
   entry.item.attempt = item.attempts + 1;
+  entry.item.created_at_us = item.created_at_us;
   entry.key = std::move(item.ordering_key);
   entry.message_type = std::move(item.message_type);
   entry.created_at_us = item.created_at_us;

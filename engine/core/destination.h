@@ -56,6 +56,7 @@ struct DeliveryItem {
   std::string content_type;     // kContentFhirJson or kContentHl7v2
   std::string body;
   int attempt = 1;              // 1 for the first try
+  std::int64_t created_at_us = 0;  // when intake stored the item (a replay: when it was requeued); 0: unknown
 };
 
 using DeliveryCallback = std::function<void(DeliveryResult)>;

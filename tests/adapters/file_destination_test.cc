@@ -132,6 +132,15 @@ TEST_CASE("file destination: name pattern placeholders", "[file]") {
   const std::string expected = "adt_to_archive.ADT_A01.MSG_.._1.7.5.20240131.hl7";
   CHECK(names_in(dir) == std::set<std::string>{expected});
   CHECK(read_file(dir / expected) == kHl7);
+
+  // An item that says when intake stored it is named by that date, whenever it is delivered:
+  // a retry after midnight overwrites the same file.
+  core::DeliveryItem stored = hl7_item(6);
+  stored.created_at_us = std::int64_t{1706659200} * 1000000 + 1;  // 2024-01-31 00:00:00.000001 UTC
+  destination.set_clock([] { return std::chrono::system_clock::time_point(std::chrono::seconds(1706832000)); });
+  result = deliver(destination, stored);
+  CHECK(result.verdict == core::Verdict::kOk);
+  CHECK(fs::exists(dir / "adt_to_archive.ADT_A01.MSG_.._1.7.6.20240131.hl7"));
 }
 
 TEST_CASE("file destination: a name its values make unusable is a permanent failure", "[file]") {

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "engine/base/clock.h"
 #include "tests/store/store_test_util.h"
 
 using namespace lienthong;
@@ -157,7 +158,11 @@ TEST_CASE("delivery: per-key order kept while keys go in parallel (DLV-2.1, DLV-
 
 TEST_CASE("delivery: a retried item keeps its key's later items behind it (DLV-3.1)", "[delivery]") {
   Harness h;
-  h.shared->rule = [](const DeliveryItem& item, int seen) {
+  // What each attempt of P1:1 said about itself (the rule runs under shared->mu).
+  std::vector<std::pair<int, std::int64_t>> p1_attempts;  // attempt, created_at_us
+  const std::int64_t before_us = lienthong::unix_now_us();
+  h.shared->rule = [&p1_attempts](const DeliveryItem& item, int seen) {
+    if (item.body == "P1:1") p1_attempts.emplace_back(item.attempt, item.created_at_us);
     if (item.body == "P1:1" && seen < 3) return DeliveryResult{Verdict::kRetry, "HTTP 503", std::nullopt};
     return DeliveryResult{Verdict::kOk, "HTTP 200", std::nullopt};
   };
@@ -181,6 +186,14 @@ TEST_CASE("delivery: a retried item keeps its key's later items behind it (DLV-3
   CHECK((*done)->items[0].attempts.size() == 3);
   CHECK((*done)->items[0].attempts[0].outcome == "retry");
   CHECK((*done)->items[0].attempts[2].outcome == "ok");
+  // Every attempt carries its number and the time intake stored the item (the same each time).
+  std::lock_guard lock(h.shared->mu);
+  REQUIRE(p1_attempts.size() == 3);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(p1_attempts[i].first == i + 1);
+    CHECK(p1_attempts[i].second == (*done)->items[0].item.created_at_us);
+  }
+  CHECK(p1_attempts[0].second >= before_us);
 }
 
 TEST_CASE("delivery: Retry-After is honoured over a shorter backoff (DLV-3.2)", "[delivery]") {
