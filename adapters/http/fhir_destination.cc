@@ -143,6 +143,7 @@ FhirDestination::FhirDestination(boost::asio::io_context& io, std::string name, 
   shared_->mode = config.mode;
   auto target = std::make_shared<HttpTarget>();
   target->url = config.url;
+  target->proxy = config.proxy;
   target->tls_verify = config.tls_verify;
   target->timeout = config.timeout;
   target->connect_timeout = config.connect_timeout;

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,7 @@ struct FhirDestinationConfig {
   std::size_t max_connections = 8;                   // keep-alive pool size
   bool tls_verify = true;                            // verify the server's certificate and name
   std::string ca_file;                               // PEM CA bundle; empty: the system store
+  std::optional<BaseUrl> proxy;                      // forward proxy (http://host:port); none: direct
 };
 
 // One config key: name, JSON type, default (as written in JSON) and rule.
@@ -57,6 +59,7 @@ inline constexpr FhirConfigKey kFhirDestinationKeys[] = {
     {"max_connections", "integer", "8", "1..256 keep-alive connections to the server"},
     {"tls_verify", "boolean", "true", "false only for tests: accept any certificate"},
     {"ca_file", "string", "(system store)", "PEM file of CA certificates to trust instead of the system's"},
+    {"proxy", "string", "(none: direct)", "http://host:port of a forward proxy: http:// requests go through it, https:// through a CONNECT tunnel"},
 };
 
 // Keys of the "auth" object.

@@ -105,6 +105,16 @@ FhirDestinationConfig read_fhir_destination_config(const core::ConfigObject& obj
       duration_cast<milliseconds>(object.duration("connect_timeout", config.connect_timeout, kMinTimeout, kMaxTimeout));
   config.max_connections = object.uint("max_connections", config.max_connections, 1, 256);
   config.tls_verify = object.boolean("tls_verify", config.tls_verify);
+  if (std::optional<std::string> proxy = object.optional_string("proxy")) {
+    Result<BaseUrl> parsed = parse_base_url(*proxy);
+    if (!parsed) {
+      object.error("proxy", parsed.error().message);
+    } else if (parsed->tls || !parsed->path.empty()) {
+      object.error("proxy", "expected http://host:port (a proxy reached over plain TCP, no path), found \"" + *proxy + "\"");
+    } else {
+      config.proxy = std::move(*parsed);
+    }
+  }
   config.ca_file = object.string("ca_file");
   if (!config.ca_file.empty()) {
     if (!std::ifstream(config.ca_file)) object.error("ca_file", "cannot read \"" + config.ca_file + "\"");

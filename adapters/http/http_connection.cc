@@ -33,6 +33,7 @@ const char* phase_name(int phase) {
     case 3: return "tls";
     case 4: return "write";
     case 5: return "read";
+    case 6: return "proxy";
     default: return "http";
   }
 }
@@ -107,7 +108,8 @@ void HttpConnection::connect() {
     arm_timer(deadline_, "timeout after " + duration_text(target_->timeout));
   }
   phase_ = Phase::kResolve;
-  resolver_.async_resolve(target_->url.host, std::to_string(target_->url.port),
+  const BaseUrl& peer = target_->proxy ? *target_->proxy : target_->url;
+  resolver_.async_resolve(peer.host, std::to_string(peer.port),
                           beast::bind_front_handler(&HttpConnection::on_resolved, shared_from_this()));
 }
 
@@ -132,6 +134,44 @@ void HttpConnection::on_connected(error_code ec) {
   if (ec || cancelled_ || timed_out_) return fail(ec ? ec : asio::error::operation_aborted);
   error_code ignored;
   tcp().socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  if (target_->proxy && tls_) return tunnel();
+  start_tls();
+}
+
+void HttpConnection::tunnel() {
+  const BaseUrl& url = target_->url;
+  const std::string authority =
+      (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
+  tunnel_request_ = std::make_shared<beast_http::request<beast_http::empty_body>>(beast_http::verb::connect, authority, 11);
+  tunnel_request_->set(beast_http::field::host, authority);
+  phase_ = Phase::kTunnel;
+  beast_http::async_write(tcp(), *tunnel_request_,
+                          beast::bind_front_handler(&HttpConnection::on_tunnel_written, shared_from_this()));
+}
+
+void HttpConnection::on_tunnel_written(error_code ec, std::size_t) {
+  if (ec || cancelled_ || timed_out_) return fail(ec ? ec : asio::error::operation_aborted);
+  tunnel_parser_.emplace();
+  tunnel_parser_->skip(true);  // a CONNECT answer has no body: the tunnel follows the header
+  beast_http::async_read_header(tcp(), buffer_, *tunnel_parser_,
+                                beast::bind_front_handler(&HttpConnection::on_tunnel_read, shared_from_this()));
+}
+
+void HttpConnection::on_tunnel_read(error_code ec, std::size_t) {
+  if (ec || cancelled_ || timed_out_) return fail(ec ? ec : asio::error::operation_aborted);
+  const auto& answer = tunnel_parser_->get();
+  const unsigned status = answer.result_int();
+  if (status < 200 || status > 299) {
+    return fail_with("proxy: CONNECT " + std::string(tunnel_request_->target()) + " answered " + std::to_string(status) +
+                     (answer.reason().empty() ? "" : " " + std::string(answer.reason())));
+  }
+  tunnel_parser_.reset();
+  tunnel_request_.reset();
+  log("http.tunnel", " proxy=" + target_->proxy->host_header());
+  start_tls();
+}
+
+void HttpConnection::start_tls() {
   if (!tls_) return on_handshake({});
   const BaseUrl& url = target_->url;
   if (!url.host_is_ip() && !SSL_set_tlsext_host_name(tls_->native_handle(), url.host.c_str())) {
@@ -161,6 +201,11 @@ void HttpConnection::write() {
   auto handler = beast::bind_front_handler(&HttpConnection::on_written, shared_from_this());
   if (tls_) {
     beast_http::async_write(*tls_, *request_, std::move(handler));
+  } else if (target_->proxy) {
+    // To a proxy, the target is the absolute URL.
+    proxied_request_ = std::make_shared<HttpRequest>(*request_);
+    proxied_request_->target("http://" + target_->url.host_header() + std::string(request_->target()));
+    beast_http::async_write(*plain_, *proxied_request_, std::move(handler));
   } else {
     beast_http::async_write(*plain_, *request_, std::move(handler));
   }
@@ -221,9 +266,19 @@ void HttpConnection::fail(error_code ec) {
   finish(std::move(outcome));
 }
 
+void HttpConnection::fail_with(std::string failure) {
+  close_socket();
+  disarm_timer();
+  log("http.failed", " phase=proxy error=refused");
+  HttpOutcome outcome;
+  outcome.failure = std::move(failure);
+  finish(std::move(outcome));
+}
+
 void HttpConnection::finish(HttpOutcome outcome) {
   phase_ = Phase::kIdle;
   request_.reset();
+  proxied_request_.reset();
   Handler done = std::move(done_);
   done_ = nullptr;
   if (done) done(std::move(outcome));

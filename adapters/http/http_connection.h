@@ -1,7 +1,10 @@
 // HttpConnection: one keep-alive HTTP/1.1 connection (plain TCP or TLS) to the
 // destination's server, carrying one request at a time. It connects on the first
 // send() (resolve, connect, TLS handshake with SNI and, when verifying, the
-// certificate's host name), and again after it was closed.
+// certificate's host name), and again after it was closed. Through a forward
+// proxy (HttpTarget::proxy) it connects to the proxy instead: plain requests
+// carry the absolute URL (RFC 9112 3.2.2); for TLS a CONNECT tunnel (RFC 9110
+// 9.3.6) is opened first, and a refusal fails the request with the proxy's status.
 //
 // A reused connection that the server closed while it sat idle (the write fails,
 // or the read ends before any byte of the answer) is reconnected and the request
@@ -35,6 +38,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -54,6 +58,9 @@ using HttpLog = std::function<void(std::string_view event, const std::string& fi
 // Where and how to connect; shared read-only by every connection of a pool.
 struct HttpTarget {
   BaseUrl url;
+  // A forward proxy: the connection goes to it; an http:// request is written
+  // with its absolute URL, an https:// one goes through a CONNECT tunnel.
+  std::optional<BaseUrl> proxy;
   std::shared_ptr<boost::asio::ssl::context> tls;  // null for http://
   bool tls_verify = true;
   std::chrono::milliseconds timeout{30000};
@@ -85,17 +92,22 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
                  std::uint64_t id);  // use create()
 
  private:
-  enum class Phase : unsigned char { kIdle, kResolve, kConnect, kHandshake, kWrite, kRead };
+  enum class Phase : unsigned char { kIdle, kResolve, kConnect, kHandshake, kWrite, kRead, kTunnel };
 
   void start();
   void connect();
   void on_resolved(boost::system::error_code ec, boost::asio::ip::tcp::resolver::results_type results);
   void on_connected(boost::system::error_code ec);
+  void tunnel();  // CONNECT through the proxy
+  void on_tunnel_written(boost::system::error_code ec, std::size_t bytes);
+  void on_tunnel_read(boost::system::error_code ec, std::size_t bytes);
+  void start_tls();
   void on_handshake(boost::system::error_code ec);
   void write();
   void on_written(boost::system::error_code ec, std::size_t bytes);
   void on_read(boost::system::error_code ec, std::size_t bytes);
   void fail(boost::system::error_code ec);
+  void fail_with(std::string failure);  // a failure that is no socket error (the proxy refused)
   void finish(HttpOutcome outcome);
 
   void arm_timer(std::chrono::steady_clock::time_point deadline, std::string text);
@@ -115,6 +127,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
   boost::beast::flat_buffer buffer_;
   std::optional<beast_http::response_parser<beast_http::string_body>> parser_;
+  // Through a proxy: the CONNECT being made, and the absolute-form copy of a plain request.
+  std::shared_ptr<beast_http::request<beast_http::empty_body>> tunnel_request_;
+  std::optional<beast_http::response_parser<beast_http::empty_body>> tunnel_parser_;
+  std::shared_ptr<HttpRequest> proxied_request_;
 
   // Strand state.
   Phase phase_ = Phase::kIdle;

@@ -44,10 +44,11 @@ TEST_CASE("fhir config: defaults and every key", "[http][config]") {
   CHECK(defaults.max_connections == 8);
   CHECK(defaults.tls_verify);
   CHECK(defaults.ca_file.empty());
+  CHECK_FALSE(defaults.proxy.has_value());
 
   FhirDestinationConfig all = fhir_config(R"({
     "url": "https://fhir.example.org/r4", "mode": "resources", "timeout": "10s", "connect_timeout": 1500,
-    "max_connections": 2, "tls_verify": false,
+    "max_connections": 2, "tls_verify": false, "proxy": "http://proxy.bv.local:3128",
     "headers": [{"name": "X-Source", "value": "his-1"}],
   })");
   CHECK(all.url.tls);
@@ -58,6 +59,9 @@ TEST_CASE("fhir config: defaults and every key", "[http][config]") {
   CHECK_FALSE(all.tls_verify);
   REQUIRE(all.headers.size() == 1);
   CHECK(all.headers[0].first == "X-Source");
+  REQUIRE(all.proxy.has_value());
+  CHECK(all.proxy->host == "proxy.bv.local");
+  CHECK(all.proxy->port == 3128);
 }
 
 TEST_CASE("fhir config: mistakes name file, JSON path and what is wrong", "[http][config]") {
@@ -72,6 +76,15 @@ TEST_CASE("fhir config: mistakes name file, JSON path and what is wrong", "[http
     REQUIRE(errors.size() == 1);
     CHECK(errors[0] == "lienthong.json: $.destinations[0].url: expected a URL starting with http:// or "
                        "https://, found \"ftp://h/fhir\"");
+  }
+  SECTION("a proxy that is not http://host:port") {
+    for (const char* proxy : {"https://p:3128", "http://p:3128/x", "p:3128"}) {
+      INFO(proxy);
+      auto errors = errors_of(std::string(R"({"destinations": [{"name": "a", "type": "fhir", "url": "http://h/", "proxy": ")") +
+                              proxy + "\"}]}");
+      REQUIRE(errors.size() == 1);
+      CHECK(errors[0].rfind("lienthong.json: $.destinations[0].proxy: expected ", 0) == 0);
+    }
   }
   SECTION("bad port") {
     auto errors = errors_of(R"({"destinations": [{"name": "a", "type": "fhir", "url": "http://h:70000/"}]})");

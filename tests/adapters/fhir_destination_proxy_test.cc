@@ -1,0 +1,100 @@
+// The "fhir" destination through a forward proxy (adapters/http/http_connection.h):
+// plain http:// with the absolute URL, https:// through a CONNECT tunnel, and a
+// proxy that refuses the tunnel. The proxy and the server are real loopback ones.
+#include <catch2/catch.hpp>
+
+#include "tests/adapters/http_test_certificate.h"
+#include "tests/adapters/http_test_proxy.h"
+#include "tests/adapters/http_test_server.h"
+#include "tests/adapters/http_test_support.h"
+
+namespace lienthong::testing {
+namespace {
+
+using adapters::http::FhirDestination;
+using core::Verdict;
+
+core::DeliveryResult deliver_one(FhirDestination& destination, std::int64_t id) {
+  Answers answers;
+  destination.deliver(fhir_item(id, kTransactionBundle), answers.callback(id));
+  REQUIRE(answers.wait(1));
+  return answers.result(id);
+}
+
+TEST_CASE("fhir through a proxy: http:// with the absolute URL", "[http][fhir][proxy]") {
+  ClientIo io;
+  HttpTestServer server;
+  server.set_default({200, {}, "{}"});
+  HttpTestProxy proxy;
+  FhirDestination destination(
+      io.io(), "ehr", fhir_config(R"({"url": ")" + server.url() + R"(", "proxy": ")" + proxy.url() + "\"}"));
+  for (std::int64_t id = 1; id <= 2; ++id) {
+    core::DeliveryResult result = deliver_one(destination, id);
+    CHECK(result.verdict == Verdict::kOk);
+    CHECK(result.detail == "HTTP 200");
+  }
+  // Each request reached the proxy with the full URL and the server in origin form.
+  const std::string absolute = "POST http://127.0.0.1:" + std::to_string(server.port()) + "/fhir HTTP/1.1";
+  CHECK(proxy.request_lines() == std::vector<std::string>{absolute, absolute});
+  REQUIRE(server.requests().size() == 2);
+  CHECK(server.requests()[0].target == "/fhir");
+  CHECK(server.requests()[0].body == kTransactionBundle);
+  CHECK(server.requests()[0].header("host") == "127.0.0.1:" + std::to_string(server.port()));
+}
+
+TEST_CASE("fhir through a proxy: https:// through a CONNECT tunnel, or the proxy's refusal", "[http][fhir][proxy][tls]") {
+  const std::optional<HttpTestServer::Tls> tls = self_signed();
+  if (!tls) {
+    WARN("no usable openssl command: TLS proxy test skipped");
+    return;
+  }
+  ClientIo io;
+  HttpTestServer server(tls);
+  server.set_default({201, {}, "{}"});
+  HttpTestProxy proxy;
+  const std::string authority = "localhost:" + std::to_string(server.port());
+  // By host name: the certificate is checked against it (SNI) through the tunnel.
+  const std::string config = R"({"url": "https://)" + authority + R"(/fhir", "ca_file": ")" + tls->cert_file +
+                             R"(", "proxy": ")" + proxy.url() + "\"}";
+
+  SECTION("the tunnel carries TLS end to end") {
+    FhirDestination destination(io.io(), "ehr", fhir_config(config));
+    core::DeliveryResult result = deliver_one(destination, 1);
+    CHECK(result.verdict == Verdict::kOk);
+    CHECK(result.detail == "HTTP 201");
+    result = deliver_one(destination, 2);  // kept alive: no second CONNECT
+    CHECK(result.verdict == Verdict::kOk);
+    CHECK(proxy.request_lines() == std::vector<std::string>{"CONNECT " + authority + " HTTP/1.1"});
+    REQUIRE(server.requests().size() == 2);
+    CHECK(server.requests()[1].target == "/fhir");
+    CHECK(server.requests()[1].body == kTransactionBundle);
+  }
+  SECTION("a refused CONNECT is retried later, with the proxy's answer as the reason") {
+    proxy.refuse_connect(403);
+    FhirDestination destination(io.io(), "ehr", fhir_config(config));
+    core::DeliveryResult result = deliver_one(destination, 1);
+    CHECK(result.verdict == Verdict::kRetry);
+    CHECK(result.detail == "proxy: CONNECT " + authority + " answered 403 Refused by test proxy");
+    CHECK(server.requests().empty());
+  }
+}
+
+TEST_CASE("fhir through a proxy: an unreachable proxy is a connect failure", "[http][fhir][proxy]") {
+  ClientIo io;
+  HttpTestServer server;
+  std::uint16_t closed_port = 0;
+  {
+    HttpTestProxy gone;  // a port that was just free and is closed again
+    closed_port = gone.port();
+  }
+  FhirDestination destination(io.io(), "ehr",
+                              fhir_config(R"({"url": ")" + server.url() + R"(", "proxy": "http://127.0.0.1:)" +
+                                          std::to_string(closed_port) + R"(", "connect_timeout": "2s"})"));
+  core::DeliveryResult result = deliver_one(destination, 1);
+  CHECK(result.verdict == Verdict::kRetry);
+  CHECK(result.detail.rfind("connect: ", 0) == 0);
+  CHECK(server.requests().empty());
+}
+
+}  // namespace
+}  // namespace lienthong::testing
