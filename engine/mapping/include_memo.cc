@@ -15,9 +15,13 @@ const Value* IncludeMemo::find(std::uint32_t file, const IncludeReads& reads, st
   for (std::uint32_t i = heads_[file]; i != kNone; i = entries_[i].next) {
     const Entry& e = entries_[i];
     if (e.span_begin != span_begin || e.span_end != span_end) continue;
+    // A value that may hold elements carries their places, which the caller may
+    // read (segment_index of what the file returned): then places count.
+    const bool by_content =
+        !reads.position && e.result.kind() != ValueKind::kElement && e.result.kind() != ValueKind::kList;
     bool same = true;
     for (std::size_t p = 0; same && p < parameters.size(); ++p) {
-      same = identical(parameters_[e.first_parameter + p], parameters[p], !reads.position);
+      same = identical(parameters_[e.first_parameter + p], parameters[p], by_content);
     }
     if (same) return &e.result;
   }

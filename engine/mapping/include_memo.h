@@ -7,7 +7,9 @@
 //
 // The key leaves out what the file cannot read (IncludeReads, found when it
 // compiles): the span, for a file without relative paths; where an element
-// sits, for a file that never asks (then the same bytes are the same input).
+// sits, for a file that never asks (then the same bytes are the same input),
+// unless the value stored is an element or a list (which may hold elements
+// whose place the caller can read).
 //
 // Why a stored value may stand for a new run of the file: an included file
 // sees only its parameters (the names it uses but does not bind), the span of

@@ -101,6 +101,8 @@ TEST_CASE("MAP-2 a file bound by $let again gives the value for its own input an
   // No relative path of its own, but the file it includes has one.
   dir.write("through.json", R"j({"$let": {"inner": {"$include": "key.json"}}, "$value": "inner"})j");
   // OBX-2 is NM in each OBX: the same bytes, but where they sit is read.
+  // A file that returns its parameter: the caller reads where it sits.
+  dir.write("same.json", R"j({"$value": "code"})j");
   // A file whose value is an object, read by key.
   dir.write("object.json", R"j({"a": "${OBX-3.1}", "b": "${code.1}"})j");
   dir.write("where.json", R"j({"$value": "concat(code, '@', segment_index(code))"})j");
@@ -113,14 +115,16 @@ TEST_CASE("MAP-2 a file bound by $let again gives the value for its own input an
     "if_false": {"$let": {"k": {"$if": "false", "$include": "key.json"}}, "v": "${k ?? 'none'}"},
     "through": [{"$for": "OBR[*]", "$let": {"k": {"$include": "through.json"}}, "v": "${k}"}],
     "where": [{"$for": "OBX[*]", "$let": {"code": "it.2", "k": {"$include": "where.json"}}, "v": "${k}"}],
-    "object": [{"$for": "OBR[*]", "$let": {"o": {"$include": "object.json"}}, "v": "${o.a}/${o.b}"}]
+    "object": [{"$for": "OBR[*]", "$let": {"o": {"$include": "object.json"}}, "v": "${o.a}/${o.b}"}],
+    "returned": [{"$for": "OBX[*]", "$let": {"code": "it.2", "k": {"$include": "same.json"}}, "v": "${segment_index(k)}"}]
   })j";
   CHECK(dir.map(skeleton) == R"({"a":{"v":"GLU/GLU"},"b":{"v":"GLU/GLU"},)"
                              R"("per_obx":[{"v":"GLU/GLU"},{"v":"HBA1C/HBA1C"},{"v":"WBC/WBC"}],)"
                              R"("per_obr":[{"v":"GLU/GLU"},{"v":"GLU/WBC"}],"if_false":{"v":"none"},)"
                              R"("through":[{"v":"GLU/GLU"},{"v":"GLU/WBC"}],)"
                              R"("where":[{"v":"NM@5"},{"v":"NM@6"},{"v":"NM@10"}],)"
-                             R"("object":[{"v":"GLU/GLU"},{"v":"WBC/GLU"}]})");
+                             R"("object":[{"v":"GLU/GLU"},{"v":"WBC/GLU"}],)"
+                             R"("returned":[{"v":5},{"v":6},{"v":10}]})");
   // The next run of the same thread starts with nothing remembered, though its
   // message may sit where the last one did.
   std::string other = lienthong::testing::kOru;
@@ -131,7 +135,8 @@ TEST_CASE("MAP-2 a file bound by $let again gives the value for its own input an
                                     R"("per_obr":[{"v":"LDL/LDL"},{"v":"LDL/WBC"}],"if_false":{"v":"none"},)"
                                     R"("through":[{"v":"LDL/LDL"},{"v":"LDL/WBC"}],)"
                                     R"("where":[{"v":"NM@5"},{"v":"NM@6"},{"v":"NM@10"}],)"
-                                    R"("object":[{"v":"LDL/LDL"},{"v":"WBC/LDL"}]})");
+                                    R"("object":[{"v":"LDL/LDL"},{"v":"WBC/LDL"}],)"
+                                    R"("returned":[{"v":5},{"v":6},{"v":10}]})");
 }
 
 TEST_CASE("MAP-2 a file whose value is an expression gives that value as it is: a segment, an element", "[mapping][include]") {
