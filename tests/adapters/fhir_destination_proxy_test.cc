@@ -14,13 +14,6 @@ namespace {
 using adapters::http::FhirDestination;
 using core::Verdict;
 
-core::DeliveryResult deliver_one(FhirDestination& destination, std::int64_t id) {
-  Answers answers;
-  destination.deliver(fhir_item(id, kTransactionBundle), answers.callback(id));
-  REQUIRE(answers.wait(1));
-  return answers.result(id);
-}
-
 TEST_CASE("fhir through a proxy: http:// with the absolute URL", "[http][fhir][proxy]") {
   ClientIo io;
   HttpTestServer server;
@@ -29,7 +22,7 @@ TEST_CASE("fhir through a proxy: http:// with the absolute URL", "[http][fhir][p
   FhirDestination destination(
       io.io(), "ehr", fhir_config(R"({"url": ")" + server.url() + R"(", "proxy": ")" + proxy.url() + "\"}"));
   for (std::int64_t id = 1; id <= 2; ++id) {
-    core::DeliveryResult result = deliver_one(destination, id);
+    core::DeliveryResult result = deliver_one(destination, fhir_item(id, kTransactionBundle));
     CHECK(result.verdict == Verdict::kOk);
     CHECK(result.detail == "HTTP 200");
   }
@@ -59,10 +52,10 @@ TEST_CASE("fhir through a proxy: https:// through a CONNECT tunnel, or the proxy
 
   SECTION("the tunnel carries TLS end to end") {
     FhirDestination destination(io.io(), "ehr", fhir_config(config));
-    core::DeliveryResult result = deliver_one(destination, 1);
+    core::DeliveryResult result = deliver_one(destination, fhir_item(1, kTransactionBundle));
     CHECK(result.verdict == Verdict::kOk);
     CHECK(result.detail == "HTTP 201");
-    result = deliver_one(destination, 2);  // kept alive: no second CONNECT
+    result = deliver_one(destination, fhir_item(2, kTransactionBundle));  // kept alive: no second CONNECT
     CHECK(result.verdict == Verdict::kOk);
     CHECK(proxy.request_lines() == std::vector<std::string>{"CONNECT " + authority + " HTTP/1.1"});
     REQUIRE(server.requests().size() == 2);
@@ -72,7 +65,7 @@ TEST_CASE("fhir through a proxy: https:// through a CONNECT tunnel, or the proxy
   SECTION("a refused CONNECT is retried later, with the proxy's answer as the reason") {
     proxy.refuse_connect(403);
     FhirDestination destination(io.io(), "ehr", fhir_config(config));
-    core::DeliveryResult result = deliver_one(destination, 1);
+    core::DeliveryResult result = deliver_one(destination, fhir_item(1, kTransactionBundle));
     CHECK(result.verdict == Verdict::kRetry);
     CHECK(result.detail == "proxy: CONNECT " + authority + " answered 403 Refused by test proxy");
     CHECK(server.requests().empty());
@@ -90,7 +83,7 @@ TEST_CASE("fhir through a proxy: an unreachable proxy is a connect failure", "[h
   FhirDestination destination(io.io(), "ehr",
                               fhir_config(R"({"url": ")" + server.url() + R"(", "proxy": "http://127.0.0.1:)" +
                                           std::to_string(closed_port) + R"(", "connect_timeout": "2s"})"));
-  core::DeliveryResult result = deliver_one(destination, 1);
+  core::DeliveryResult result = deliver_one(destination, fhir_item(1, kTransactionBundle));
   CHECK(result.verdict == Verdict::kRetry);
   CHECK(result.detail.rfind("connect: ", 0) == 0);
   CHECK(server.requests().empty());

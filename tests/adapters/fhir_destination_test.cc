@@ -17,14 +17,6 @@ std::string config_for(const HttpTestServer& server, const std::string& extra = 
   return R"({"url": ")" + server.url() + "\"" + extra + "}";
 }
 
-core::DeliveryResult deliver_one(FhirDestination& destination, core::DeliveryItem item) {
-  Answers answers;
-  const std::int64_t id = item.id;
-  destination.deliver(item, answers.callback(id));
-  REQUIRE(answers.wait(1));
-  return answers.result(id);
-}
-
 const char* kOutcome400 =
     R"({"resourceType":"OperationOutcome","issue":[)"
     R"({"severity":"error","code":"invalid","diagnostics":"Patient.birthDate: not a date"},)"

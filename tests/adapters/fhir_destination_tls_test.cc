@@ -15,13 +15,6 @@ namespace {
 using adapters::http::FhirDestination;
 using core::Verdict;
 
-core::DeliveryResult deliver_one(FhirDestination& destination) {
-  Answers answers;
-  destination.deliver(fhir_item(1, kTransactionBundle), answers.callback(1));
-  REQUIRE(answers.wait(1));
-  return answers.result(1);
-}
-
 TEST_CASE("fhir over TLS: verification on, off, and with a CA file", "[http][fhir][tls]") {
   const std::optional<HttpTestServer::Tls> tls = self_signed();
   if (!tls) {
@@ -36,7 +29,7 @@ TEST_CASE("fhir over TLS: verification on, off, and with a CA file", "[http][fhi
 
   SECTION("tls_verify false accepts the self-signed certificate") {
     FhirDestination destination(io.io(), "hapi", fhir_config(R"({"url": ")" + url + R"(", "tls_verify": false})"));
-    core::DeliveryResult result = deliver_one(destination);
+    core::DeliveryResult result = deliver_one(destination, fhir_item(1, kTransactionBundle));
     CHECK(result.verdict == Verdict::kOk);
     CHECK(result.detail == "HTTP 201");
     REQUIRE(server.requests().size() == 1);
@@ -44,7 +37,7 @@ TEST_CASE("fhir over TLS: verification on, off, and with a CA file", "[http][fhi
   }
   SECTION("verification against the system's CAs refuses it") {
     FhirDestination destination(io.io(), "hapi", fhir_config(R"({"url": ")" + url + R"("})"));
-    core::DeliveryResult result = deliver_one(destination);
+    core::DeliveryResult result = deliver_one(destination, fhir_item(1, kTransactionBundle));
     CHECK(result.verdict == Verdict::kRetry);
     INFO(result.detail);
     CHECK(result.detail.rfind("tls: ", 0) == 0);
@@ -56,7 +49,7 @@ TEST_CASE("fhir over TLS: verification on, off, and with a CA file", "[http][fhi
       INFO(base);
       FhirDestination destination(
           io.io(), "hapi", fhir_config(R"({"url": ")" + base + R"(", "ca_file": ")" + tls->cert_file + "\"}"));
-      core::DeliveryResult result = deliver_one(destination);
+      core::DeliveryResult result = deliver_one(destination, fhir_item(1, kTransactionBundle));
       CHECK(result.verdict == Verdict::kOk);
     }
     CHECK(server.requests().size() == 2);
@@ -76,7 +69,7 @@ TEST_CASE("fhir over TLS: a keep-alive TLS connection serves many items", "[http
   server.script({{201, {}, "{}"}, dropped});
   server.set_default({201, {}, "{}"});
   FhirDestination destination(io.io(), "hapi", fhir_config(R"({"url": ")" + server.url() + R"(", "tls_verify": false})"));
-  for (int i = 0; i < 4; ++i) CHECK(deliver_one(destination).verdict == Verdict::kOk);
+  for (int i = 0; i < 4; ++i) CHECK(deliver_one(destination, fhir_item(1, kTransactionBundle)).verdict == Verdict::kOk);
   // The second answer closed the connection: one reconnect, not a failure.
   CHECK(server.requests().size() == 4);
   CHECK(server.accepted() == 2);

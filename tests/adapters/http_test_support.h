@@ -110,4 +110,13 @@ inline const char* kTransactionBundle =
     R"({"fullUrl":"urn:uuid:2","resource":{"resourceType":"Encounter","id":"e1","status":"finished"},)"
     R"("request":{"method":"PUT","url":"Encounter?identifier=urn:oid:1.3|E9"}}]})";
 
+// Delivers `item` and waits for its one answer.
+inline core::DeliveryResult deliver_one(adapters::http::FhirDestination& destination, core::DeliveryItem item) {
+  Answers answers;
+  const std::int64_t id = item.id;
+  destination.deliver(item, answers.callback(id));
+  REQUIRE(answers.wait(1));
+  return answers.result(id);
+}
+
 }  // namespace lienthong::testing
