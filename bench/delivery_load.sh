@@ -35,6 +35,7 @@ DRAIN_MESSAGES="${DRAIN_MESSAGES:-100000}"
 CONCURRENCY="${DELIVERY_CONCURRENCY:-64}"
 MAX_CONNECTIONS="${DELIVERY_MAX_CONNECTIONS:-8}"
 SINK_THREADS="${SINK_THREADS:-1}"
+BODY_COMPRESSION="${DELIVERY_BODY_COMPRESSION:-lz4}"
 PYTHON="$(command -v python3)"
 
 for exe in "$LIENTHONG" "$LOAD" "$SINK"; do
@@ -77,7 +78,7 @@ write_config() {  # DIR MLLP_PORT SINK_PORT
   mkdir -p "$1/routes" "$1/store"
   cat >"$1/lienthong.json" <<EOF
 {
-  "store": {"path": "store/lienthong.db", "synchronous": "full"},
+  "store": {"path": "store/lienthong.db", "synchronous": "full", "body_compression": "$BODY_COMPRESSION"},
   "listeners": [{"type": "mllp", "name": "mllp", "host": "127.0.0.1", "port": $2}],
   "routes": "routes",
   "mappings": "$REPO/mappings",
@@ -98,7 +99,7 @@ EOF
 json_field() { "$PYTHON" -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, d))" "$@"; }
 
 echo "delivery_load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), build $BUILD"
-echo "delivery_load: fhir destination concurrency $CONCURRENCY, max_connections $MAX_CONNECTIONS; fhir_sink threads $SINK_THREADS"
+echo "delivery_load: fhir destination concurrency $CONCURRENCY, max_connections $MAX_CONNECTIONS; fhir_sink threads $SINK_THREADS; store body_compression $BODY_COMPRESSION"
 echo
 printf '| conns | window | intake ok msgs/s | ACK p50 us | ACK p99 us | delivered/s during load | delivered | tail after load s | order violations |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'

@@ -27,6 +27,8 @@ int run_replay(const std::vector<std::string>& args);
 const core::AdapterRegistry& adapter_registry();
 // Loads the config, printing every error to stderr; nullopt-like failure as Error.
 Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path);
+// The store options `settings` ask for (run and replay open the store to write).
+store::SqliteStoreOptions store_options(const core::StoreSettings& settings);
 // Loads `config_file` and opens its store read-only (works beside `lienthong run`);
 // prints what went wrong as "lienthong VERB: ..." and returns the exit status
 // (kExitOk when both are open).

@@ -24,6 +24,18 @@ const core::AdapterRegistry& adapter_registry() {
   return registry;
 }
 
+store::SqliteStoreOptions store_options(const core::StoreSettings& settings) {
+  store::SqliteStoreOptions options;
+  options.path = settings.path.string();
+  options.synchronous = settings.synchronous == "normal" ? store::Synchronous::kNormal : store::Synchronous::kFull;
+  options.duplicate_window_seconds = std::chrono::duration_cast<std::chrono::seconds>(settings.duplicate_window).count();
+  options.batch_max = settings.batch_max;
+  options.batch_delay_us = settings.batch_delay.count();
+  options.body_compression =
+      settings.body_compression == "none" ? store::BodyCompression::kNone : store::BodyCompression::kLz4;
+  return options;
+}
+
 Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path) {
   auto loaded = core::load_config(path, adapter_registry());
   std::error_code ec;

@@ -117,9 +117,7 @@ int run_replay(const std::vector<std::string>& arguments) {
     std::fprintf(stderr, "lienthong replay: store %s: no such file\n", config->store.path.string().c_str());
     return kExitNoInput;
   }
-  store::SqliteStoreOptions options;
-  options.path = config->store.path.string();
-  options.synchronous = config->store.synchronous == "normal" ? store::Synchronous::kNormal : store::Synchronous::kFull;
+  store::SqliteStoreOptions options = store_options(config->store);
   auto store = store::SqliteStore::open(options);
   if (!store.ok()) {
     std::fprintf(stderr, "lienthong replay: %s\n", store.error().to_string().c_str());

@@ -25,12 +25,7 @@ int run_run(const std::vector<std::string>& arguments) {
   }
   core::log::configure(config->log.level, config->log.format);
 
-  store::SqliteStoreOptions options;
-  options.path = config->store.path.string();
-  options.synchronous = config->store.synchronous == "normal" ? store::Synchronous::kNormal : store::Synchronous::kFull;
-  options.duplicate_window_seconds = std::chrono::duration_cast<std::chrono::seconds>(config->store.duplicate_window).count();
-  options.batch_max = config->store.batch_max;
-  options.batch_delay_us = config->store.batch_delay.count();
+  store::SqliteStoreOptions options = store_options(config->store);
   auto store = store::SqliteStore::open(options);
   if (!store.ok()) {
     core::log::error("store.open_failed", {{"path", options.path}, {"reason", store.error().to_string()}});

@@ -24,7 +24,7 @@ std::shared_ptr<const Router> make_router(const EngineConfig& config) {
 
 // What a reload cannot change without a restart.
 bool same_process_settings(const EngineConfig& a, const EngineConfig& b) {
-  return a.threads == b.threads && a.store.path == b.store.path && a.store.synchronous == b.store.synchronous;
+  return a.threads == b.threads && a.store == b.store;
 }
 
 }  // namespace
@@ -66,8 +66,13 @@ void Engine::reload() {
   }
   apply(*fresh);
   std::vector<ListenerSettings> running = reload_listeners(std::move(fresh->listeners));
+  const unsigned threads = config_.threads;
+  StoreSettings store = std::move(config_.store);
   config_ = std::move(*fresh);
   config_.listeners = std::move(running);  // the ones actually running
+  // Still the ones in effect: a later reload compares against them, and warns again.
+  config_.threads = threads;
+  config_.store = std::move(store);
   log::info("engine.reloaded", {{"routes", config_.routes->routes.size()}, {"destinations", config_.destinations.size()},
                                 {"listeners", config_.listeners.size()}});
 }

@@ -18,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/store/body_codec.h"
 #include "engine/store/store.h"
 
 namespace lienthong::store {
@@ -25,6 +26,7 @@ namespace lienthong::store {
 struct PendingAppend {
   InboundRecord record;
   AppendCallback done;
+  std::vector<StoredBody> bodies;  // record.outbound's bodies as stored, encoded by append()'s caller
 };
 
 class WriteTxn;

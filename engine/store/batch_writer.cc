@@ -40,7 +40,8 @@ Result<BatchWriter> BatchWriter::create(sqlite::Connection db, std::int64_t dupl
   return w;
 }
 
-Result<Appended> BatchWriter::write_one(InboundRecord& r) {
+Result<Appended> BatchWriter::write_one(PendingAppend& append) {
+  InboundRecord& r = append.record;
   if (window_us_ > 0 && r.status == "accepted" && !r.control_id.empty()) {
     find_original_.bind(1, r.source);
     find_original_.bind(2, r.sending_application);
@@ -77,7 +78,7 @@ Result<Appended> BatchWriter::write_one(InboundRecord& r) {
   Appended appended{sqlite3_last_insert_rowid(db_.get()), false, {}, {}};
   if (!r.outbound.empty()) {
     auto items = insert_outbound(*txn_, appended.id, r.message_type + "^" + r.trigger_event, r.control_id,
-                                 r.received_at_us, r.outbound);
+                                 r.received_at_us, r.outbound, append.bodies);
     if (!items) return items.error();
     appended.items = std::move(*items);
   }
@@ -130,7 +131,7 @@ std::vector<BatchWriter::Outcome> BatchWriter::commit(std::vector<QueuedWrite>& 
   std::optional<std::string> failure;
   for (QueuedWrite& w : batch) {
     if (auto* append = std::get_if<PendingAppend>(&w)) {
-      auto one = write_one(append->record);
+      auto one = write_one(*append);
       if (!one) {
         failure = "store write failed: " + one.error().message;
         break;

@@ -44,7 +44,7 @@ class BatchWriter {
 
  private:
   BatchWriter() = default;
-  Result<Appended> write_one(InboundRecord& r);
+  Result<Appended> write_one(PendingAppend& append);
   Status write_other(const PendingWrite& w);
 
   sqlite::Connection db_;

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "engine/store/body_codec.h"
 #include "engine/store/sqlite_handle.h"
 
 namespace lienthong::store {
@@ -10,9 +11,9 @@ namespace {
 constexpr const char* kItemColumns =
     "o.id, o.message_id, o.route, o.destination, o.ordering_key, o.message_type, m.control_id, o.content_type,"
     " o.body, o.status, o.blocks, o.attempts, o.next_attempt_at_us, o.created_at_us, o.updated_at_us,"
-    " o.last_error, o.replay_of";
+    " o.last_error, o.replay_of, o.body_codec, o.body_size";
 
-OutboundItem read_item(const sqlite::Statement& st) {
+Result<OutboundItem> read_item(const sqlite::Statement& st) {
   OutboundItem item;
   item.id = st.column_int(0);
   item.message_id = st.column_int(1);
@@ -22,7 +23,9 @@ OutboundItem read_item(const sqlite::Statement& st) {
   item.message_type = st.column_text(5);
   item.control_id = st.column_text(6);
   item.content_type = st.column_text(7);
-  item.body = st.column_text(8);
+  auto body = decode_body(st.column_view(17), st.column_view(8), st.column_int(18));
+  if (!body) return Error{"item " + std::to_string(item.id) + ": stored body: " + body.error().message, {}};
+  item.body = std::move(*body);
   item.status = st.column_text(9);
   item.blocks = st.column_int(10) != 0;
   item.attempts = static_cast<int>(st.column_int(11));
@@ -57,7 +60,11 @@ Result<QueueSnapshot> query_queue(sqlite3* db, const QueueLoad& load) {
   items->bind(2, load.after_id);
   items->bind(3, static_cast<std::int64_t>(load.limit));
   int rc;
-  while ((rc = items->step()) == SQLITE_ROW) out.pending.push_back(read_item(*items));
+  while ((rc = items->step()) == SQLITE_ROW) {
+    auto item = read_item(*items);
+    if (!item) return item.error();
+    out.pending.push_back(std::move(*item));
+  }
   if (rc != SQLITE_DONE) return Error{sqlite::describe(db, rc, "read queue"), {}};
 
   if (!load.with_blocked) return out;
@@ -131,7 +138,11 @@ Result<std::vector<ItemDetail>> query_items_of_message(sqlite3* db, std::int64_t
   items->bind(1, message_id);
   std::vector<ItemDetail> out;
   int rc;
-  while ((rc = items->step()) == SQLITE_ROW) out.push_back(ItemDetail{read_item(*items), {}});
+  while ((rc = items->step()) == SQLITE_ROW) {
+    auto item = read_item(*items);
+    if (!item) return item.error();
+    out.push_back(ItemDetail{std::move(*item), {}});
+  }
   if (rc != SQLITE_DONE) return Error{sqlite::describe(db, rc, "read items"), {}};
 
   auto attempts = sqlite::Statement::prepare(

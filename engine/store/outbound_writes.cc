@@ -1,6 +1,7 @@
 #include "engine/store/outbound_writes.h"
 
 #include <algorithm>
+#include <cassert>
 #include <set>
 
 namespace lienthong::store {
@@ -8,8 +9,8 @@ namespace {
 
 constexpr const char* kInsertItem =
     "INSERT INTO outbound (message_id, route, destination, ordering_key, message_type, content_type, body,"
-    " status, blocks, attempts, next_attempt_at_us, created_at_us, updated_at_us, last_error)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, 0, ?9, ?9, ?10)";
+    " status, blocks, attempts, next_attempt_at_us, created_at_us, updated_at_us, last_error, body_codec, body_size)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, 0, ?9, ?9, ?10, ?11, ?12)";
 
 constexpr const char* kUpdateItem =
     "UPDATE outbound SET status = ?2, blocks = ?3, attempts = ?4, next_attempt_at_us = ?5, last_error = ?6,"
@@ -28,9 +29,10 @@ constexpr const char* kDeadOfDestination =
 
 constexpr const char* kCopyItem =
     "INSERT INTO outbound (message_id, route, destination, ordering_key, message_type, content_type, body,"
-    " status, blocks, attempts, next_attempt_at_us, created_at_us, updated_at_us, last_error, replay_of)"
+    " status, blocks, attempts, next_attempt_at_us, created_at_us, updated_at_us, last_error, replay_of,"
+    " body_codec, body_size)"
     " SELECT message_id, route, destination, ordering_key, message_type, content_type, body,"
-    " 'pending', 0, 0, 0, ?2, ?2, '', id FROM outbound WHERE id = ?1";
+    " 'pending', 0, 0, 0, ?2, ?2, '', id, body_codec, body_size FROM outbound WHERE id = ?1";
 
 constexpr const char* kMarkReplayed =
     "UPDATE outbound SET status = 'replayed', blocks = 0, updated_at_us = ?2 WHERE id = ?1";
@@ -42,7 +44,8 @@ constexpr const char* kPruneCandidates =
     " AND o.status IN ('pending', 'held', 'dead')) ORDER BY received_at_us LIMIT ?2";
 
 constexpr const char* kDropMessageBody = "UPDATE messages SET raw = X'', bodies_pruned = 1 WHERE id = ?1";
-constexpr const char* kDropItemBodies = "UPDATE outbound SET body = X'' WHERE message_id = ?1";
+constexpr const char* kDropItemBodies =
+    "UPDATE outbound SET body = X'', body_codec = '', body_size = 0 WHERE message_id = ?1";
 constexpr const char* kDeleteAttempts =
     "DELETE FROM attempts WHERE item_id IN (SELECT id FROM outbound WHERE message_id = ?1)";
 constexpr const char* kDeleteItems = "DELETE FROM outbound WHERE message_id = ?1";
@@ -74,23 +77,29 @@ Result<std::vector<std::int64_t>> select_ids(WriteTxn& txn, sqlite::Statement& s
 
 Result<std::vector<OutboundItem>> insert_outbound(WriteTxn& txn, std::int64_t message_id,
                                                   const std::string& message_type, const std::string& control_id,
-                                                  std::int64_t now_us, std::vector<OutboundRecord>& records) {
+                                                  std::int64_t now_us, std::vector<OutboundRecord>& records,
+                                                  const std::vector<StoredBody>& bodies) {
+  assert(bodies.size() == records.size());
   std::vector<OutboundItem> items;
   items.reserve(records.size());
   auto stmt = txn.statement(kInsertItem);
   if (!stmt) return stmt.error();
   sqlite::Statement& insert = **stmt;
-  for (OutboundRecord& r : records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    OutboundRecord& r = records[i];
+    const StoredBody& stored = bodies[i];
     insert.bind(1, message_id);
     insert.bind(2, r.route);
     insert.bind(3, r.destination);
     insert.bind(4, r.ordering_key);
     insert.bind(5, message_type);
     insert.bind(6, r.content_type);
-    insert.bind_blob(7, r.body);
+    insert.bind_blob(7, stored.bytes);
     insert.bind(8, r.status);
     insert.bind(9, now_us);
     insert.bind(10, r.error);
+    insert.bind(11, stored.codec);
+    insert.bind(12, stored.size);
     if (Status s = txn.run(insert, "insert outbound item"); !s) return s.error();
     OutboundItem item;
     item.id = sqlite3_last_insert_rowid(txn.db());

@@ -10,16 +10,19 @@
 #include <vector>
 
 #include "engine/base/result.h"
+#include "engine/store/body_codec.h"
 #include "engine/store/outbound.h"
 #include "engine/store/write_txn.h"
 
 namespace lienthong::store {
 
-// Inserts `records` for message `message_id` (its type, created at `now_us`) and
-// returns them as items with their ids; bodies are moved out of `records`.
+// Inserts `records` for message `message_id` (its type, created at `now_us`), each
+// with its body as `bodies` holds it (same order, encoded by the caller), and
+// returns them as items with their ids; the plain bodies are moved out of `records`.
 Result<std::vector<OutboundItem>> insert_outbound(WriteTxn& txn, std::int64_t message_id,
                                                   const std::string& message_type, const std::string& control_id,
-                                                  std::int64_t now_us, std::vector<OutboundRecord>& records);
+                                                  std::int64_t now_us, std::vector<OutboundRecord>& records,
+                                                  const std::vector<StoredBody>& bodies);
 
 Status apply_updates(WriteTxn& txn, const std::vector<ItemUpdate>& updates, std::int64_t now_us);
 

@@ -75,6 +75,13 @@ constexpr std::array kMigrations = {
       );
       ALTER TABLE messages ADD COLUMN bodies_pruned INTEGER NOT NULL DEFAULT 0;
     )sql",
+    // 3: how an item's body is stored (docs/specs/store.md STORE-10). Earlier rows
+    // hold the body as is, with body_size -1 (not recorded): rewriting every row of
+    // a large store to fill it in would make the upgrade as slow as a copy.
+    R"sql(
+      ALTER TABLE outbound ADD COLUMN body_codec TEXT NOT NULL DEFAULT '';
+      ALTER TABLE outbound ADD COLUMN body_size INTEGER NOT NULL DEFAULT -1;
+    )sql",
 };
 
 Result<std::int64_t> read_version(sqlite3* db) {

@@ -74,11 +74,13 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_.get());
 }
 
-std::string Statement::column_text(int col) const {
+std::string Statement::column_text(int col) const { return std::string(column_view(col)); }
+
+std::string_view Statement::column_view(int col) const {
   const void* p = sqlite3_column_blob(stmt_.get(), col);
   int n = sqlite3_column_bytes(stmt_.get(), col);
   if (p == nullptr || n <= 0) return {};
-  return std::string(static_cast<const char*>(p), static_cast<std::size_t>(n));
+  return {static_cast<const char*>(p), static_cast<std::size_t>(n)};
 }
 
 }  // namespace lienthong::store::sqlite

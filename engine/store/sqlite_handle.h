@@ -51,6 +51,8 @@ class Statement {
 
   std::int64_t column_int(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
   std::string column_text(int col) const;  // text or blob bytes, as stored
+  // The same bytes without a copy; valid until the next step, reset or column call.
+  std::string_view column_view(int col) const;
   bool column_is_null(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
 
   sqlite3* db() const { return sqlite3_db_handle(stmt_.get()); }

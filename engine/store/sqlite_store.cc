@@ -118,7 +118,12 @@ void SqliteStore::append(InboundRecord record, AppendCallback done) {
     done(Error{"store " + options_.path + " is open read-only", {}});
     return;
   }
-  QueuedWrite item = PendingAppend{std::move(record), std::move(done)};
+  // Encoded here, on the caller's thread: the writer thread is the one every
+  // commit waits for (STORE-10.3).
+  std::vector<StoredBody> bodies;
+  bodies.reserve(record.outbound.size());
+  for (const OutboundRecord& r : record.outbound) bodies.push_back(encode_body(r.body, options_.body_compression));
+  QueuedWrite item = PendingAppend{std::move(record), std::move(done), std::move(bodies)};
   if (!queue_.push(item)) std::get<PendingAppend>(item).done(Error{"store " + options_.path + " is closed", {}});
 }
 

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "engine/store/append_queue.h"
+#include "engine/store/body_codec.h"
 #include "engine/store/checkpointer.h"
 #include "engine/store/sqlite_handle.h"
 #include "engine/store/store.h"
@@ -42,6 +43,7 @@ struct SqliteStoreOptions {
   int busy_timeout_ms = 5000;                // waiting for another process's lock
   std::string vfs;                           // SQLite VFS name; empty = default (tests)
   CheckpointOptions checkpoint;              // when the WAL is copied into the database
+  BodyCompression body_compression = BodyCompression::kLz4;  // new outbound bodies (STORE-10)
   StoreWarning on_warning;                   // checkpoint trouble, called on the checkpointer's
                                              // thread (log it; do not block); empty = dropped
 };

@@ -13,7 +13,7 @@ using namespace std::chrono_literals;
 
 namespace {
 void push(AppendQueue& q, const std::string& id) {
-  QueuedWrite p = PendingAppend{make_record(id), [](Result<Appended>) {}};
+  QueuedWrite p = PendingAppend{make_record(id), [](Result<Appended>) {}, {}};
   REQUIRE(q.push(p));
 }
 const std::string& id_of(const QueuedWrite& w) { return std::get<PendingAppend>(w).record.control_id; }
@@ -60,6 +60,6 @@ TEST_CASE("a delay waits for more records; closing wakes the writer and drains (
   auto drained = q.take_batch(256, 60s);
   REQUIRE(drained.size() == 1);
   CHECK(q.take_batch(256, 0us).empty());
-  QueuedWrite after = PendingAppend{make_record("D"), [](Result<Appended>) {}};
+  QueuedWrite after = PendingAppend{make_record("D"), [](Result<Appended>) {}, {}};
   CHECK_FALSE(q.push(after));
 }

@@ -203,3 +203,177 @@ TEST_CASE("retention: completed messages lose bodies or rows, in batches; undeli
   CHECK_FALSE(gone->has_value());
   CHECK((*st)->integrity_check().value() == "ok");
 }
+
+namespace {
+
+// A mapped Bundle's size and shape: 60 entries of repetitive JSON (~16 KB).
+std::string bundle_body(const std::string& patient) {
+  std::string s = R"({"resourceType":"Bundle","type":"transaction","entry":[)";
+  for (int i = 0; i < 60; ++i) {
+    if (i) s += ',';
+    s += R"({"fullUrl":"urn:uuid:)" + patient + "-" + std::to_string(i) +
+         R"(","resource":{"resourceType":"Observation","status":"final","subject":{"reference":"Patient/)" + patient +
+         R"("}},"request":{"method":"PUT","url":"Observation?identifier=)" + std::to_string(i) + R"("}})";
+  }
+  return s + "]}";
+}
+
+struct StoredRow {
+  std::string codec;
+  std::int64_t size = 0;
+  std::int64_t bytes = 0;
+};
+
+// What the outbound row holds, read beside the store with a connection of our own.
+StoredRow stored_row(const std::string& path, std::int64_t id) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT body_codec, body_size, length(CAST(body AS BLOB)) FROM outbound WHERE id = ?1",
+                             -1, &st, nullptr) == SQLITE_OK);
+  sqlite3_bind_int64(st, 1, id);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  StoredRow row{reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), sqlite3_column_int64(st, 1),
+                sqlite3_column_int64(st, 2)};
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return row;
+}
+
+void exec(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  INFO((error ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+}  // namespace
+
+TEST_CASE("outbound bodies: stored as LZ4 by default, read back whole by every reader (STORE-10)", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("o.db");
+  auto st = SqliteStore::open(options_for(path));
+  REQUIRE(st.ok());
+  const std::string body = bundle_body("P1");
+  auto items = append_with(**st, "M1", {item_for("ehr", "P1", body), item_for("archive", "P1", "{}")});
+  REQUIRE(items.size() == 2);
+  CHECK(items[0].body == body);  // what intake hands delivery is the body itself
+
+  StoredRow big = stored_row(path, items[0].id);
+  CHECK(big.codec == "lz4");
+  CHECK(big.size == static_cast<std::int64_t>(body.size()));
+  CHECK(big.bytes < big.size / 2);
+  StoredRow small = stored_row(path, items[1].id);
+  CHECK(small.codec.empty());
+  CHECK(small.bytes == 2);
+
+  // The queue and `messages show` read it back.
+  auto snapshot = (*st)->load_queue(QueueLoad{"ehr", 0, 100, false});
+  REQUIRE(snapshot.ok());
+  REQUIRE(snapshot->pending.size() == 1);
+  CHECK(snapshot->pending[0].body == body);
+  auto detail = (*st)->get(items[0].message_id);
+  REQUIRE(detail.ok());
+  REQUIRE(detail->has_value());
+  CHECK((*detail)->items[0].item.body == body);
+  CHECK((*detail)->items[1].item.body == "{}");
+
+  // A replayed copy keeps the stored bytes and their codec.
+  REQUIRE(update(**st, {ItemUpdate{items[0].id, "dead", false, 1, 0, "HTTP 422", std::nullopt}}).ok());
+  auto created = replay(**st, ReplayRequest{{items[0].id}, "", std::nullopt});
+  REQUIRE(created.ok());
+  REQUIRE(created->size() == 1);
+  CHECK(stored_row(path, (*created)[0]).codec == "lz4");
+  auto again = (*st)->load_queue(QueueLoad{"ehr", items[0].id, 100, false});
+  REQUIRE(again.ok());
+  REQUIRE(again->pending.size() == 1);
+  CHECK(again->pending[0].body == body);
+
+  // Retention's keep-metadata empties the body and its codec (STORE-10.5).
+  REQUIRE(update(**st, {ItemUpdate{(*created)[0], "done", false, 1, 0, "", std::nullopt},
+                        ItemUpdate{items[1].id, "done", false, 1, 0, "", std::nullopt}})
+              .ok());
+  auto pruned = prune(**st, PruneRequest{now_us() + 1'000'000, false, 10});
+  REQUIRE(pruned.ok());
+  CHECK(pruned->messages == 1);
+  StoredRow emptied = stored_row(path, (*created)[0]);
+  CHECK(emptied.codec.empty());
+  CHECK(emptied.bytes == 0);
+  auto after = (*st)->get(items[0].message_id);
+  REQUIRE(after.ok());
+  for (const ItemDetail& d : (*after)->items) CHECK(d.item.body.empty());
+  CHECK((*st)->integrity_check().value() == "ok");
+}
+
+TEST_CASE("outbound bodies: \"none\" stores them as they are; either kind is read whatever the setting (STORE-10.1)",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("o.db");
+  const std::string body1 = bundle_body("P1"), body2 = bundle_body("P2");
+  std::int64_t plain_id = 0, packed_id = 0;
+  {
+    SqliteStoreOptions options = options_for(path);
+    options.body_compression = BodyCompression::kNone;
+    auto st = SqliteStore::open(options);
+    REQUIRE(st.ok());
+    plain_id = append_with(**st, "M1", {item_for("ehr", "P1", body1)})[0].id;
+  }
+  {
+    auto st = SqliteStore::open(options_for(path));
+    REQUIRE(st.ok());
+    packed_id = append_with(**st, "M2", {item_for("ehr", "P2", body2)})[0].id;
+  }
+  CHECK(stored_row(path, plain_id).codec.empty());
+  CHECK(stored_row(path, plain_id).bytes == static_cast<std::int64_t>(body1.size()));
+  CHECK(stored_row(path, packed_id).codec == "lz4");
+  SqliteStoreOptions options = options_for(path);
+  options.body_compression = BodyCompression::kNone;
+  auto st = SqliteStore::open(options);
+  REQUIRE(st.ok());
+  auto snapshot = (*st)->load_queue(QueueLoad{"ehr", 0, 100, false});
+  REQUIRE(snapshot.ok());
+  REQUIRE(snapshot->pending.size() == 2);
+  CHECK(snapshot->pending[0].body == body1);
+  CHECK(snapshot->pending[1].body == body2);
+}
+
+TEST_CASE("outbound bodies: a store of schema version 2 is upgraded and its items read as before (STORE-5, STORE-10)",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("o.db");
+  const std::string body = bundle_body("P1");
+  {
+    auto st = SqliteStore::open(options_for(path));
+    REQUIRE(st.ok());
+    append_with(**st, "M1", {item_for("ehr", "P1", "placeholder")});
+  }
+  // Back to what version 2 wrote: no codec columns, the body as is.
+  const std::string downgrade = "ALTER TABLE outbound DROP COLUMN body_codec; ALTER TABLE outbound DROP COLUMN body_size;"
+                                " UPDATE outbound SET body = CAST('" + body + "' AS BLOB); PRAGMA user_version = 2;";
+  exec(path, downgrade.c_str());
+
+  auto st = SqliteStore::open(options_for(path));
+  REQUIRE(st.ok());
+  auto snapshot = (*st)->load_queue(QueueLoad{"ehr", 0, 100, false});
+  REQUIRE(snapshot.ok());
+  REQUIRE(snapshot->pending.size() == 1);
+  CHECK(snapshot->pending[0].body == body);
+  CHECK(stored_row(path, snapshot->pending[0].id).size == -1);
+  CHECK((*st)->integrity_check().value() == "ok");
+}
+
+TEST_CASE("outbound bodies: a row that does not decode stops the read with the item named (STORE-10.4)", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("o.db");
+  auto st = SqliteStore::open(options_for(path));
+  REQUIRE(st.ok());
+  auto items = append_with(**st, "M1", {item_for("ehr", "P1", bundle_body("P1"))});
+  exec(path, ("UPDATE outbound SET body_size = body_size + 5 WHERE id = " + std::to_string(items[0].id)).c_str());
+  auto snapshot = (*st)->load_queue(QueueLoad{"ehr", 0, 100, false});
+  REQUIRE_FALSE(snapshot.ok());
+  CHECK_THAT(snapshot.error().message, Catch::Contains("item " + std::to_string(items[0].id) + ": stored body"));
+}
