@@ -2,16 +2,17 @@
 
 #include <utility>
 
+#include "engine/hl7v2/scan.h"
+
 namespace lienthong::hl7v2 {
 namespace {
 
 bool is_space(char c) { return c == '\r' || c == '\n' || c == ' ' || c == '\t'; }
 
-constexpr std::string_view kFrameBytes("\x0B\x1C", 2);
-
+// The next start or end byte at or after `from` (bytes.size() if none).
 std::size_t find_frame_byte(std::string_view bytes, std::size_t from) {
-  std::size_t j = bytes.find_first_of(kFrameBytes, from);
-  return j == std::string_view::npos ? bytes.size() : j;
+  const char* begin = bytes.data();
+  return static_cast<std::size_t>(scan::find_either(begin + from, begin + bytes.size(), kMllpStart, kMllpEnd) - begin);
 }
 
 }  // namespace

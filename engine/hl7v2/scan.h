@@ -52,6 +52,23 @@ inline const char* find(const char* p, const char* end, char c) {
   return p;
 }
 
+// First occurrence of `a` or `b` in [p, end), or end. (std::string_view's
+// find_first_of calls memchr once per byte of the haystack: ~100x slower.)
+inline const char* find_either(const char* p, const char* end, char a, char b) {
+#if defined(__SSE2__)
+  const __m128i na = _mm_set1_epi8(a);
+  const __m128i nb = _mm_set1_epi8(b);
+  while (end - p >= 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, na), _mm_cmpeq_epi8(x, nb)));
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  while (p < end && *p != a && *p != b) ++p;
+  return p;
+}
+
 // Number of occurrences of `c` in [p, end).
 inline std::size_t count(const char* p, const char* end, char c) {
   std::size_t n = 0;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/hl7v2/scan.h"
 #include "tests/support/files.h"
 
 using namespace lienthong::hl7v2;
@@ -196,6 +197,20 @@ TEST_CASE("mllp: events do not depend on how the stream is split", "[mllp]") {
       CHECK(whole[i].payload == pieces[i].payload);
       CHECK(whole[i].offset == pieces[i].offset);
       CHECK(whole[i].size == pieces[i].size);
+    }
+  }
+}
+
+TEST_CASE("scan: find_either finds the first of two bytes at every offset and length", "[mllp]") {
+  for (std::size_t len = 0; len <= 40; ++len) {
+    for (std::size_t at = 0; at <= len; ++at) {
+      for (char hit : {'\x0B', '\x1C'}) {
+        std::string s(len, 'x');
+        if (at < len) s[at] = hit;
+        if (at + 3 < len) s[at + 3] = hit == '\x0B' ? '\x1C' : '\x0B';  // the other one, later
+        const char* p = scan::find_either(s.data(), s.data() + s.size(), '\x0B', '\x1C');
+        CHECK(static_cast<std::size_t>(p - s.data()) == at);
+      }
     }
   }
 }
