@@ -144,6 +144,7 @@ FhirDestination::FhirDestination(boost::asio::io_context& io, std::string name, 
   auto target = std::make_shared<HttpTarget>();
   target->url = config.url;
   target->proxy = config.proxy;
+  target->proxy_authorization = config.proxy_authorization;
   target->tls_verify = config.tls_verify;
   target->timeout = config.timeout;
   target->connect_timeout = config.connect_timeout;

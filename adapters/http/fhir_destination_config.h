@@ -4,8 +4,8 @@
 // (kFhirDestinationKeys) so the reader, `lienthong check` and
 // docs/destinations.md read them from one place.
 //
-// Secrets: `authorization` holds the resolved Authorization header value (read
-// from an environment variable at parse time). Nothing prints it; the config
+// Secrets: `authorization` and `proxy_authorization` hold the resolved header
+// values (read from environment variables at parse time). Nothing prints it; the config
 // file only ever names the variable.
 //
 // Thread-safety: plain value.
@@ -39,6 +39,7 @@ struct FhirDestinationConfig {
   bool tls_verify = true;                            // verify the server's certificate and name
   std::string ca_file;                               // PEM CA bundle; empty: the system store
   std::optional<BaseUrl> proxy;                      // forward proxy (http://host:port); none: direct
+  std::string proxy_authorization;                   // Proxy-Authorization value or empty; secret
 };
 
 // One config key: name, JSON type, default (as written in JSON) and rule.
@@ -60,6 +61,7 @@ inline constexpr FhirConfigKey kFhirDestinationKeys[] = {
     {"tls_verify", "boolean", "true", "false only for tests: accept any certificate"},
     {"ca_file", "string", "(system store)", "PEM file of CA certificates to trust instead of the system's"},
     {"proxy", "string", "(none: direct)", "http://host:port of a forward proxy: http:// requests go through it, https:// through a CONNECT tunnel"},
+    {"proxy_auth", "object", "(none)", "credentials for the proxy, with the keys of \"auth\" (sent as Proxy-Authorization to the proxy only); needs \"proxy\""},
 };
 
 // Keys of the "auth" object.

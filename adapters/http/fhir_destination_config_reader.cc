@@ -115,6 +115,10 @@ FhirDestinationConfig read_fhir_destination_config(const core::ConfigObject& obj
       config.proxy = std::move(*parsed);
     }
   }
+  if (std::optional<core::ConfigObject> auth = object.object("proxy_auth")) {
+    config.proxy_authorization = read_auth(*auth);
+    if (!object.has("proxy")) object.error("proxy_auth", "credentials for a proxy, but no \"proxy\" is set");
+  }
   config.ca_file = object.string("ca_file");
   if (!config.ca_file.empty()) {
     if (!std::ifstream(config.ca_file)) object.error("ca_file", "cannot read \"" + config.ca_file + "\"");

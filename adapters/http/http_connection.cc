@@ -144,6 +144,9 @@ void HttpConnection::tunnel() {
       (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port);
   tunnel_request_ = std::make_shared<beast_http::request<beast_http::empty_body>>(beast_http::verb::connect, authority, 11);
   tunnel_request_->set(beast_http::field::host, authority);
+  if (!target_->proxy_authorization.empty()) {
+    tunnel_request_->set(beast_http::field::proxy_authorization, target_->proxy_authorization);
+  }
   phase_ = Phase::kTunnel;
   beast_http::async_write(tcp(), *tunnel_request_,
                           beast::bind_front_handler(&HttpConnection::on_tunnel_written, shared_from_this()));
@@ -205,6 +208,9 @@ void HttpConnection::write() {
     // To a proxy, the target is the absolute URL.
     proxied_request_ = std::make_shared<HttpRequest>(*request_);
     proxied_request_->target("http://" + target_->url.host_header() + std::string(request_->target()));
+    if (!target_->proxy_authorization.empty()) {
+      proxied_request_->set(beast_http::field::proxy_authorization, target_->proxy_authorization);
+    }
     beast_http::async_write(*plain_, *proxied_request_, std::move(handler));
   } else {
     beast_http::async_write(*plain_, *request_, std::move(handler));

@@ -61,6 +61,7 @@ struct HttpTarget {
   // A forward proxy: the connection goes to it; an http:// request is written
   // with its absolute URL, an https:// one goes through a CONNECT tunnel.
   std::optional<BaseUrl> proxy;
+  std::string proxy_authorization;  // Proxy-Authorization for the proxy (CONNECT or absolute-form requests)
   std::shared_ptr<boost::asio::ssl::context> tls;  // null for http://
   bool tls_verify = true;
   std::chrono::milliseconds timeout{30000};

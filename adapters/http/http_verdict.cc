@@ -9,7 +9,10 @@ namespace lienthong::adapters::http {
 namespace {
 
 bool is_2xx(int status) { return status >= 200 && status <= 299; }
-bool is_retryable(int status) { return status == 408 || status == 429 || (status >= 500 && status <= 599); }
+// 407 comes only from a proxy (RFC 9110 15.5.8): the way out is refused, not the item.
+bool is_retryable(int status) {
+  return status == 407 || status == 408 || status == 429 || (status >= 500 && status <= 599);
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);

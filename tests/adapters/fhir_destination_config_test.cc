@@ -86,6 +86,17 @@ TEST_CASE("fhir config: mistakes name file, JSON path and what is wrong", "[http
       CHECK(errors[0].rfind("lienthong.json: $.destinations[0].proxy: expected ", 0) == 0);
     }
   }
+  SECTION("proxy credentials without a proxy, or with an unset variable") {
+    auto errors = errors_of(R"({"destinations": [{"name": "a", "type": "fhir", "url": "http://h/",
+      "proxy_auth": {"type": "basic", "user": "u", "password_env": "PATH"}}]})");
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0] == "lienthong.json: $.destinations[0].proxy_auth: credentials for a proxy, but no \"proxy\" is set");
+    errors = errors_of(R"({"destinations": [{"name": "a", "type": "fhir", "url": "http://h/", "proxy": "http://p:3128",
+      "proxy_auth": {"type": "basic", "user": "u", "password_env": "LT_TEST_UNSET_TOKEN"}}]})");
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0] == "lienthong.json: $.destinations[0].proxy_auth.password_env: environment variable "
+                       "LT_TEST_UNSET_TOKEN is not set");
+  }
   SECTION("bad port") {
     auto errors = errors_of(R"({"destinations": [{"name": "a", "type": "fhir", "url": "http://h:70000/"}]})");
     REQUIRE(errors.size() == 1);

@@ -84,6 +84,11 @@ HttpTestProxy::~HttpTestProxy() {
   acceptor_.close(ignored);
 }
 
+void HttpTestProxy::require_credentials(std::string value) {
+  std::lock_guard lock(mu_);
+  credentials_ = std::move(value);
+}
+
 std::vector<std::string> HttpTestProxy::request_lines() const {
   std::lock_guard lock(mu_);
   return lines_;
@@ -125,6 +130,39 @@ void HttpTestProxy::serve(std::shared_ptr<tcp::socket> client) {
   std::string method, target, version;
   words >> method >> target >> version;
 
+  // The headers as sent, but for the hop-by-hop ones this proxy acts on.
+  std::string headers, given_credentials;
+  std::size_t content_length = 0;
+  std::istringstream rest(head.substr(line.size() + 2));
+  for (std::string h; std::getline(rest, h);) {
+    if (!h.empty() && h.back() == '\r') h.pop_back();
+    if (h.empty()) continue;
+    const std::size_t colon = h.find(':');
+    const std::string name = lower(h.substr(0, colon));
+    std::string value = colon == std::string::npos ? "" : h.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    if (name == "proxy-authorization") {
+      given_credentials = value;
+      continue;
+    }
+    if (name == "connection") continue;
+    if (name == "content-length") content_length = std::stoul(value);
+    headers += h + "\r\n";
+  }
+  std::string required;
+  {
+    std::lock_guard lock(mu_);
+    required = credentials_;
+  }
+  if (!required.empty() && given_credentials != required) {
+    const std::string answer =
+        "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n"
+        "Content-Length: 0\r\nConnection: close\r\n\r\n";
+    asio::write(*client, asio::buffer(answer), ec);
+    ::shutdown(client->native_handle(), SHUT_RDWR);
+    return;
+  }
+
   if (method == "CONNECT") {
     if (const unsigned status = refuse_status_; status != 0) {
       const std::string answer = "HTTP/1.1 " + std::to_string(status) + " Refused by test proxy\r\nContent-Length: 0\r\n\r\n";
@@ -156,18 +194,6 @@ void HttpTestProxy::serve(std::shared_ptr<tcp::socket> client) {
   std::string authority = target.substr(scheme.size(), slash - scheme.size());
   if (authority.find(':') == std::string::npos) authority += ":80";
   const std::string path = slash == std::string::npos ? "/" : target.substr(slash);
-  // The headers as sent, but for Connection (this proxy closes after one exchange).
-  std::string headers;
-  std::size_t content_length = 0;
-  std::istringstream rest(head.substr(line.size() + 2));
-  for (std::string h; std::getline(rest, h);) {
-    if (!h.empty() && h.back() == '\r') h.pop_back();
-    if (h.empty()) continue;
-    const std::string name = lower(h.substr(0, h.find(':')));
-    if (name == "connection") continue;
-    if (name == "content-length") content_length = std::stoul(h.substr(h.find(':') + 1));
-    headers += h + "\r\n";
-  }
   if (in.size() < content_length) asio::read(*client, in, asio::transfer_exactly(content_length - in.size()), ec);
   auto upstream = connect_to(io_, authority);
   if (!upstream) {

@@ -3,7 +3,9 @@
 // bytes are then relayed both ways to the named host (or refused with a set
 // status); any other request must carry an absolute http:// URL, which the
 // proxy sends on in origin form (one request per connection, then it closes).
-// It records every request line it was sent.
+// It records every request line it was sent. With credentials required, a
+// request without that Proxy-Authorization is answered 407; the header is never
+// passed on to the server (it is for the proxy alone).
 //
 // One thread accepts, one thread per connection (two while a tunnel relays);
 // blocking Asio I/O.
@@ -39,6 +41,8 @@ class HttpTestProxy {
   std::vector<std::string> request_lines() const;
   // From now on CONNECT is answered with `status` (e.g. 403) and the connection closed.
   void refuse_connect(unsigned status) { refuse_status_ = status; }
+  // From now on every request must carry `Proxy-Authorization: <value>`.
+  void require_credentials(std::string value);
 
  private:
   using tcp = boost::asio::ip::tcp;
@@ -51,6 +55,7 @@ class HttpTestProxy {
   std::uint16_t port_ = 0;
   std::atomic<unsigned> refuse_status_{0};
   mutable std::mutex mu_;
+  std::string credentials_;  // required Proxy-Authorization value; empty: none
   bool stopping_ = false;
   std::vector<std::string> lines_;
   std::vector<std::shared_ptr<tcp::socket>> sockets_;
