@@ -157,3 +157,29 @@ TEST_CASE("cli map: a mapping of FHIR input reads the input as JSON (MAP-11)", "
   CHECK(hl7.status == 2);
   CHECK_THAT(hl7.err, Catch::Contains("not JSON"));
 }
+
+TEST_CASE("cli map: ADT^A29 with the shipped mappings deletes the Patient by its identifier, nothing else",
+          "[cli][map]") {
+  const std::string shipped = std::string(LIENTHONG_SOURCE_DIR) + "/mappings";
+  // In a message from Viet Nam (MSH-17) the CCCD is chosen by kind (CX.5), whatever its position:
+  // the hospital's MRN comes first.
+  const std::string a29 =
+      "MSH|^~\\&|HIS|BV|LT|SYT|20240315083012+0700||ADT^A29^ADT_A21|C29|P|2.5.1|||||VNM\r"
+      "EVN|A29|20240315083000\r"
+      "PID|1||BN001^^^BV^MR~079085001234^^^BCA^CCCD||Nguyễn^Văn An||19850612|M\r"
+      "PV1|1|I|K01^P101^G1||||BS01^Trần^Bình\r";
+  auto r = run_cli({"map", "--mappings", shipped, "--input", "-"}, a29);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out ==
+        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"identifier\":{\"value\":\"C29\"},"
+        "\"timestamp\":\"2024-03-15T08:30:12+07:00\",\"entry\":[{\"request\":{\"method\":\"DELETE\","
+        "\"url\":\"Patient?identifier=http://fhir.ehealth.gov.vn/core/sid/national_id|079085001234\"}}]}\n");
+
+  // No identifier: nothing to address, so the message is rejected, never a DELETE of "Patient".
+  const std::string anonymous = "MSH|^~\\&|HIS|BV|LT|SYT|20240315083012+0700||ADT^A29|C30|P|2.5.1\rPID|1||||X^Y\r";
+  auto rejected = run_cli({"map", "--mappings", shipped, "--input", "-"}, anonymous);
+  CHECK(rejected.status == 2);
+  CHECK(rejected.out.empty());
+  CHECK(rejected.err.find("the patient has no identifier (PID-3, PID-2)") != std::string::npos);
+}

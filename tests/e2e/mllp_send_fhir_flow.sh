@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # ctest mllp_send_fhir_flow: the whole flow with a client and a receiver lienthong did not write.
 # python3-hl7's `mllp_send` sends public corpus messages (ADT, ORU, VXU, SIU, ORM, OML, MDM, and
-# one ADT^A29 no shipped mapping serves) over one MLLP connection to `lienthong run`, whose route
+# one PPR^PC1 no shipped mapping serves) over one MLLP connection to `lienthong run`, whose route
 # maps every type with "mapping": "hl7v2/" and delivers to a "fhir" destination pointing at
 # samples/fhir-receiver/receiver.py, which stores each Bundle it gets. Asserts:
 #   - every message got AA or CA, with MSA-2 = its MSH-10 (mllp_send prints each ACK);
 #   - the receiver got exactly one Bundle per message a mapping serves (Bundle.identifier.value
-#     is the MSH-10; none for the ADT^A29), and `lienthong queue` ends with nothing pending;
+#     is the MSH-10; none for the PPR^PC1), and `lienthong queue` ends with nothing pending;
 #   - every received Bundle is valid against the official FHIR R4 JSON schema (validate.js).
 # Each message's MSH-10 is made unique first (several corpus files share MSG00001, which the
 # engine's duplicate detection would rightly answer without a new Bundle); nothing else changes.
@@ -39,7 +39,8 @@ MESSAGES=(
   "microsoft-fhir-converter/input/ADT-A06-01.hl7 served"
   "microsoft-fhir-converter/input/ADT-A08-02.hl7 served"
   "microsoft-fhir-converter/input/ADT-A13-01.hl7 served"
-  "microsoft-fhir-converter/input/ADT-A29-01.hl7 unserved"
+  "microsoft-fhir-converter/input/ADT-A29-01.hl7 served"
+  "microsoft-fhir-converter/input/PC1-Problem-Add-v2.3.1.hl7 unserved"
   "microsoft-fhir-converter/input/SIU-S12-01.hl7 served"
   "microsoft-fhir-converter/input/SIU-S13-01.hl7 served"
   "microsoft-fhir-converter/input/SIU-S14-02.hl7 served"
