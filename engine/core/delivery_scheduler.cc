@@ -34,8 +34,7 @@ std::shared_ptr<DeliveryScheduler> DeliveryScheduler::create(boost::asio::io_con
 DeliveryScheduler::DeliveryScheduler(boost::asio::io_context& io, boost::asio::any_io_executor reads,
                                      store::Store& store, std::string name, DeliveryPolicy policy,
                                      std::unique_ptr<Destination> destination)
-    : io_(io),
-      strand_(boost::asio::make_strand(io)),
+    : strand_(boost::asio::make_strand(io)),
       reads_(std::move(reads)),
       store_(store),
       name_(std::move(name)),

@@ -105,7 +105,6 @@ class DeliveryScheduler : public std::enable_shared_from_this<DeliveryScheduler>
   void maybe_stopped();
   std::chrono::microseconds backoff(int attempts);
 
-  boost::asio::io_context& io_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::any_io_executor reads_;
   store::Store& store_;
