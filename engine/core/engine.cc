@@ -77,25 +77,18 @@ void Engine::reload() {
                                 {"listeners", config_.listeners.size()}});
 }
 
-std::unique_ptr<Listener> Engine::start_listener(const ListenerSettings& settings) {
+Result<std::unique_ptr<Listener>> Engine::start_listener(const ListenerSettings& settings,
+                                                         std::chrono::milliseconds patience) {
   const ListenerType* type = registry_.listeners.find(settings.type);
-  if (type == nullptr) {
-    log::error("listener.start_failed", {{"name", settings.name}, {"error", "unknown type \"" + settings.type + "\""}});
-    return nullptr;
-  }
-  // A listener stopped a moment ago closes its socket on its own strand: a
-  // changed one keeping its port binds once that has happened.
-  const auto deadline = std::chrono::steady_clock::now() + kRebindWait;
+  if (type == nullptr) return Error{"listener \"" + settings.name + "\": unknown type \"" + settings.type + "\"", {}};
+  const auto deadline = std::chrono::steady_clock::now() + patience;
   for (;;) {
     try {
       std::unique_ptr<Listener> listener = type->create(io_, settings.spec, intake_);
       log::info("listener.started", {{"name", settings.name}, {"type", settings.type}, {"endpoint", listener->endpoint()}});
       return listener;
     } catch (const std::exception& e) {
-      if (std::chrono::steady_clock::now() >= deadline) {
-        log::error("listener.start_failed", {{"name", settings.name}, {"error", e.what()}});
-        return nullptr;
-      }
+      if (std::chrono::steady_clock::now() >= deadline) return Error{e.what(), {}};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -130,8 +123,14 @@ std::vector<ListenerSettings> Engine::reload_listeners(std::vector<ListenerSetti
       if (unchanged[i] && config_.listeners[i].name == w.name) listener = std::move(unchanged[i]);
     }
     if (!listener) {
-      listener = start_listener(w);
-      if (!listener) continue;
+      // A listener stopped a moment ago closes its socket on its own strand: a
+      // changed one keeping its port binds once that has happened.
+      auto fresh = start_listener(w, kRebindWait);
+      if (!fresh) {
+        log::error("listener.start_failed", {{"name", w.name}, {"error", fresh.error().message}});
+        continue;
+      }
+      listener = std::move(*fresh);
     }
     running.push_back(std::move(listener));
     started.push_back(std::move(w));
@@ -173,10 +172,10 @@ void Engine::run() {
   apply(config_);
   delivery_.start(config_.destinations, registry_.destinations);
   for (const ListenerSettings& l : config_.listeners) {
-    const ListenerType* type = registry_.listeners.find(l.type);
-    if (type == nullptr) throw std::runtime_error("listener \"" + l.name + "\": unknown type \"" + l.type + "\"");
-    listeners_.push_back(type->create(io_, l.spec, intake_));
-    log::info("listener.started", {{"name", l.name}, {"type", l.type}, {"endpoint", listeners_.back()->endpoint()}});
+    // At start a port that cannot be bound is a misconfiguration: fail at once.
+    auto listener = start_listener(l, std::chrono::milliseconds(0));
+    if (!listener) throw std::runtime_error(listener.error().message);
+    listeners_.push_back(std::move(*listener));
   }
   log::info("engine.started", {{"config", config_.file.string()}, {"store", config_.store.path.string()},
                                {"listeners", listeners_.size()}, {"routes", config_.routes->routes.size()},

@@ -48,9 +48,10 @@ class Engine {
   // Makes the running listeners those of `wanted` (see above); returns the
   // settings of the ones that run, in the order of `wanted`.
   std::vector<ListenerSettings> reload_listeners(std::vector<ListenerSettings> wanted);
-  // A listener of a reload, or null when it cannot start (logged; tried again
-  // for a moment, while a listener just stopped may still hold the port).
-  std::unique_ptr<Listener> start_listener(const ListenerSettings& settings);
+  // A listener of `settings`, bound and accepting, or why not; a bind that fails
+  // is tried again for up to `patience` (a listener just stopped may still hold
+  // the port).
+  Result<std::unique_ptr<Listener>> start_listener(const ListenerSettings& settings, std::chrono::milliseconds patience);
 
   EngineConfig config_;
   const AdapterRegistry& registry_;
