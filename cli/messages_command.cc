@@ -1,5 +1,5 @@
 // `lienthong messages list [--since T] [--type ADT^A01] [--control-id PATTERN] [--limit N]`
-// and `lienthong messages show ID`: read the store named by the config, through
+// and `lienthong messages show ID [--bodies]`: read the store named by the config, through
 // a read-only connection (works while `lienthong run` holds the writer).
 // --since takes an ISO 8601 UTC time ("2024-01-31T14:20:05Z", "2024-01-31") or
 // a duration back from now ("1h", "30m").
@@ -19,7 +19,7 @@ namespace {
 const char kMessagesUsage[] =
     "usage: lienthong messages list [--config FILE] [--since TIME|DURATION] [--type ADT^A01]\n"
     "                               [--control-id PATTERN] [--limit N]\n"
-    "       lienthong messages show [--config FILE] ID\n";
+    "       lienthong messages show [--config FILE] [--bodies] ID\n";
 
 std::string lines(std::string text) {
   for (char& c : text) if (c == '\r') c = '\n';
@@ -39,6 +39,7 @@ int run_messages(const std::vector<std::string>& arguments) {
   std::string verb = args[0];
   store::MessageFilter filter;
   std::int64_t id = 0;
+  bool bodies = false;  // show: print each item's body (the mapped document) too
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     bool has_value = i + 1 < args.size();
@@ -57,6 +58,8 @@ int run_messages(const std::vector<std::string>& arguments) {
                args[i + 1].find_first_not_of("0123456789") == std::string::npos && args[i + 1].size() < 9 &&
                !args[i + 1].empty()) {
       filter.limit = std::stoul(args[++i]);
+    } else if (verb == "show" && a == "--bodies") {
+      bodies = true;
     } else if (verb == "show" && id == 0 && !a.empty() && a.size() < 18 &&
                a.find_first_not_of("0123456789") == std::string::npos) {
       id = std::stoll(a);
@@ -112,11 +115,17 @@ int run_messages(const std::vector<std::string>& arguments) {
       std::printf(", next attempt %s", time_text(item.next_attempt_at_us).c_str());
     }
     std::printf("\n");
+    if (item.body.empty()) {
+      std::printf("    body: none (%s)\n", r.raw.empty() ? "pruned by retention" : "empty");
+    } else {
+      std::printf("    body: %zu bytes, %s\n", item.body.size(), item.content_type.c_str());
+    }
     if (!item.last_error.empty()) std::printf("    last error: %s\n", item.last_error.c_str());
     for (const store::AttemptRecord& a : d.attempts) {
       std::printf("    attempt %s %s (%lld ms): %s\n", time_text(a.at_us).c_str(), a.outcome.c_str(),
                   static_cast<long long>(a.duration_us / 1000), a.detail.c_str());
     }
+    if (bodies && !item.body.empty()) std::printf("--- item %lld body\n%s", static_cast<long long>(item.id), lines(item.body).c_str());
   }
   return kExitOk;
 }

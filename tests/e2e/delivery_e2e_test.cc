@@ -183,6 +183,14 @@ TEST_CASE("e2e delivery: a 400 makes the item dead with the OperationOutcome tex
   INFO(shown.out);
   CHECK(shown.out.find("-> lab: dead, 1 attempt(s)") != std::string::npos);
   CHECK(shown.out.find("HTTP 400: Observation.code: unknown LOINC code") != std::string::npos);
+  CHECK(std::regex_search(shown.out, std::regex("\n    body: [0-9]+ bytes, application/fhir\\+json\n")));
+  CHECK(shown.out.find("--- item 1 body") == std::string::npos);
+  // The body as the engine stored it (compressed, STORE-10), read back by another process.
+  auto with_bodies = run_cli({"messages", "show", "--config", engine.config(), "--bodies", "1"});
+  REQUIRE(with_bodies.status == 0);
+  const std::size_t body_at = with_bodies.out.find("--- item 1 body\n{\"resourceType\":\"Bundle\"");
+  REQUIRE(body_at != std::string::npos);
+  CHECK(with_bodies.out.find("\"type\":\"transaction\"", body_at) != std::string::npos);
 
   lab.set_default(transaction_ok());
   auto replay = run_cli({"replay", "--config", engine.config(), "--dead", "--destination", "lab"});
