@@ -112,6 +112,7 @@ Result<EngineConfig, ConfigErrors> check(const ConfigDocument& doc, const std::f
   }
   if (auto log = root.object("log")) config.log = read_log(*log);
   config.threads = static_cast<unsigned>(root.uint("threads", 2, 1, 64));
+  config.delivery_threads = static_cast<unsigned>(root.uint("delivery_threads", 1, 1, 64));
   read_listeners(root, registry.listeners, config);
   read_destinations(root, registry.destinations, config);
   if (auto dir = root.optional_string("routes")) config.routes_dir = relative_to(file, *dir);

@@ -70,7 +70,8 @@ struct EngineConfig {
   std::string time_zone = "Asia/Ho_Chi_Minh";  // for mapped times that carry no offset
   RetentionSettings retention;
   LogSettings log;
-  unsigned threads = 2;            // io_context threads
+  unsigned threads = 2;            // io_context threads: listeners and intake
+  unsigned delivery_threads = 1;   // delivery's own io_context threads
 };
 
 using ConfigErrors = std::vector<std::string>;

@@ -7,7 +7,22 @@
 
 namespace lienthong::core {
 
+Delivery::Delivery(store::Store& store, unsigned threads)
+    : io_(static_cast<int>(threads)), work_(boost::asio::make_work_guard(io_)), store_(store) {
+  for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
+}
+
 Delivery::~Delivery() {
+  // After stop() the schedulers' timers are cancelled and the destinations shut
+  // down: what is left (closing connections) ends on its own; a moment later
+  // anything still queued is dropped with the io_context.
+  work_.reset();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (!io_.stopped() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  io_.stop();
+  for (std::thread& t : threads_) t.join();
   // Reads still queued hold their schedulers; they finish (or are dropped) here,
   // before the store they read from goes away.
   reads_.join();

@@ -5,6 +5,12 @@
 // ones stop (attempts in flight are cut short and not counted) and the new ones
 // read what is pending from the store, so nothing queued is lost.
 //
+// Schedulers and destinations run on an io_context and thread of their own,
+// not on the listeners' threads: under a burst of intake those threads' queue
+// holds hundreds of mapping runs, and every step of a delivery (a write, a read,
+// an answer) waited behind them, so delivery slowed to a trickle exactly when
+// the backlog grew. With its own thread the OS shares the cores between the two.
+//
 // Thread-safety: offer() and counters() from any thread; start/replace/stop
 // from the engine's control thread.
 #pragma once
@@ -16,7 +22,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
 
 #include "engine/core/adapter_registry.h"
 #include "engine/core/delivery_config.h"
@@ -27,9 +36,13 @@ namespace lienthong::core {
 
 class Delivery {
  public:
-  Delivery(boost::asio::io_context& io, store::Store& store) : io_(io), store_(store) {}
-  // Joins the store-read thread: call stop() first, and destroy this before the store.
+  // `threads` (>= 1) run the schedulers and destinations.
+  Delivery(store::Store& store, unsigned threads);
+  // Joins the delivery and store-read threads: call stop() first, and destroy
+  // this before the store.
   ~Delivery();
+  Delivery(const Delivery&) = delete;
+  Delivery& operator=(const Delivery&) = delete;
 
   // Builds and starts a scheduler per destination (throws std::runtime_error
   // when a destination cannot be made: start-up misconfiguration).
@@ -49,7 +62,10 @@ class Delivery {
   Schedulers build(const std::vector<DestinationSettings>& destinations, const DestinationRegistry& registry);
   static bool stop_all(const Schedulers& schedulers, std::chrono::milliseconds grace);
 
-  boost::asio::io_context& io_;
+  // Declared first: destroyed last, after the schedulers and destinations on it.
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::vector<std::thread> threads_;
   store::Store& store_;
   // The schedulers' store reads (pages of pending items), off the io_context's
   // threads. One thread: reads share one SQLite read connection anyway.

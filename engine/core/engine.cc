@@ -24,7 +24,7 @@ std::shared_ptr<const Router> make_router(const EngineConfig& config) {
 
 // What a reload cannot change without a restart.
 bool same_process_settings(const EngineConfig& a, const EngineConfig& b) {
-  return a.threads == b.threads && a.store == b.store;
+  return a.threads == b.threads && a.delivery_threads == b.delivery_threads && a.store == b.store;
 }
 
 }  // namespace
@@ -35,7 +35,7 @@ Engine::Engine(const EngineConfig& config, const AdapterRegistry& registry, stor
       store_(store),
       intake_(store),
       io_(static_cast<int>(config.threads == 0 ? 1 : config.threads)),
-      delivery_(io_, store) {
+      delivery_(store, config.delivery_threads == 0 ? 1 : config.delivery_threads) {
   intake_.set_item_sink([this](std::vector<store::OutboundItem> items) { delivery_.offer(std::move(items)); });
 }
 
@@ -56,7 +56,7 @@ void Engine::reload() {
     return;
   }
   if (!same_process_settings(config_, *fresh)) {
-    log::warning("engine.reload_partial", {{"reason", "threads or store changed: restart to apply them"}});
+    log::warning("engine.reload_partial", {{"reason", "threads, delivery_threads or store changed: restart to apply them"}});
   }
   try {
     delivery_.replace(fresh->destinations, registry_.destinations, kDeliveryGrace);
@@ -66,12 +66,13 @@ void Engine::reload() {
   }
   apply(*fresh);
   std::vector<ListenerSettings> running = reload_listeners(std::move(fresh->listeners));
-  const unsigned threads = config_.threads;
+  const unsigned threads = config_.threads, delivery_threads = config_.delivery_threads;
   StoreSettings store = std::move(config_.store);
   config_ = std::move(*fresh);
   config_.listeners = std::move(running);  // the ones actually running
   // Still the ones in effect: a later reload compares against them, and warns again.
   config_.threads = threads;
+  config_.delivery_threads = delivery_threads;
   config_.store = std::move(store);
   log::info("engine.reloaded", {{"routes", config_.routes->routes.size()}, {"destinations", config_.destinations.size()},
                                 {"listeners", config_.listeners.size()}});

@@ -30,7 +30,8 @@ TEST_CASE("config: a good file resolves the store path from the config's directo
   auto c = core::parse_config(R"({
     // comment
     "store": {"path": "../data/lienthong.db", "synchronous": "normal", "duplicate_window": "1h",
-              "batch_max": 64, "batch_delay": "500us"},
+              "batch_max": 64, "batch_delay": "500us", "body_compression": "none"},
+    "threads": 3, "delivery_threads": 2,
     "listeners": [{"type": "tcp", "name": "adt", "port": 2575}],
     "log": {"level": "debug", "format": "json"},
   })", "/etc/lt/samples/lienthong.json", test_registry());
@@ -40,6 +41,9 @@ TEST_CASE("config: a good file resolves the store path from the config's directo
   CHECK(c->store.duplicate_window == std::chrono::hours(1));
   CHECK(c->store.batch_max == 64);
   CHECK(c->store.batch_delay == std::chrono::microseconds(500));
+  CHECK(c->store.body_compression == "none");
+  CHECK(c->threads == 3);
+  CHECK(c->delivery_threads == 2);
   REQUIRE(c->listeners.size() == 1);
   CHECK(c->listeners[0].name == "adt");
   CHECK(c->listeners[0].spec.port == 2575);
@@ -49,7 +53,8 @@ TEST_CASE("config: a good file resolves the store path from the config's directo
 
 TEST_CASE("config: every error of the whole file is returned") {
   auto c = core::parse_config(R"({
-    "store": {"synchronous": "sometimes"},
+    "store": {"synchronous": "sometimes", "body_compression": "zip"},
+    "delivery_threads": 0,
     "listeners": [
       {"type": "tcp", "name": "adt", "port": 2575},
       {"type": "tcp", "name": "adt", "port": 2575, "colour": "red"},
@@ -63,7 +68,9 @@ TEST_CASE("config: every error of the whole file is returned") {
   const std::vector<std::string> expected = {
       "lienthong.json: $.store.path: missing required key",
       "lienthong.json: $.store.synchronous: expected one of \"full\", \"normal\", found \"sometimes\"",
+      "lienthong.json: $.store.body_compression: expected one of \"lz4\", \"none\", found \"zip\"",
       "lienthong.json: $.log.level: expected one of \"debug\", \"info\", \"warning\", \"error\", found \"loud\"",
+      "lienthong.json: $.delivery_threads: expected an integer 1..64, found 0",
       "lienthong.json: $.listeners[1].name: duplicate listener name \"adt\"",
       "lienthong.json: $.listeners[1].colour: unknown key",
       "lienthong.json: $.listeners[1].port: port 2575 is already used by listener \"adt\"",
