@@ -21,6 +21,7 @@ class CoreMllpListener : public core::Listener {
   std::string endpoint() const override { return host_ + ":" + std::to_string(listener_.port()); }
   void stop_accepting() override { listener_.stop_accepting(); }
   void shutdown() override { listener_.shutdown(kShutdownGrace, [] {}); }
+  std::size_t open_connections() const override { return listener_.stats().connections_open; }
 
  private:
   std::string host_;

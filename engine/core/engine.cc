@@ -102,6 +102,14 @@ std::vector<ListenerSettings> Engine::reload_listeners(std::vector<ListenerSetti
     }
     return nullptr;
   };
+  // Listeners retired by earlier reloads go once their last connection has closed
+  // (no new ones come: they stopped accepting).
+  std::erase_if(retired_, [](const std::unique_ptr<Listener>& l) {
+    if (l->open_connections() > 0) return false;
+    log::info("listener.released", {{"endpoint", l->endpoint()}});
+    l->shutdown();
+    return true;
+  });
   // Changed and removed listeners stop accepting first: a changed one may keep its port.
   std::vector<std::unique_ptr<Listener>> unchanged(listeners_.size());
   for (std::size_t i = 0; i < listeners_.size(); ++i) {

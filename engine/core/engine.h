@@ -63,7 +63,8 @@ class Engine {
   Delivery delivery_;
   std::shared_ptr<Retention> retention_;
   std::vector<std::unique_ptr<Listener>> listeners_;  // one per config_.listeners entry
-  // Stopped accepting at a reload; their connections are served until shutdown.
+  // Stopped accepting at a reload; their connections are served until they close
+  // (the next reload lets go of those with none left) or the engine stops.
   std::vector<std::unique_ptr<Listener>> retired_;
 };
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <any>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -31,6 +32,8 @@ class Listener {
   virtual void stop_accepting() = 0;
   // Closes every connection once answers already decided are written. Any thread.
   virtual void shutdown() = 0;
+  // Connections open now (after stop_accepting() the number only falls). Any thread.
+  virtual std::size_t open_connections() const = 0;
 };
 
 // What a type's parse function learned from one listener's config object.

@@ -179,5 +179,19 @@ TEST_CASE("e2e reload: SIGHUP starts new listeners, restarts changed ones, stops
   CHECK(count(read_all(engine.log()), "listener.stopped") == 2);
   CHECK(count(read_all(engine.log()), "listener.started") == 4);
   CHECK(accepted(his_again, "LS-7"));
+  // The two stopped listeners still serve their connections, so they are kept.
+  CHECK(count(read_all(engine.log()), "listener.released") == 0);
+
+  // Once those connections close, the next reload lets go of both.
+  his_sender.close();
+  lab_sender.close();
+  bool released = false;
+  for (std::size_t attempt = 0; attempt < 50 && !released; ++attempt) {
+    REQUIRE(engine.signal(SIGHUP));
+    REQUIRE(eventually([&] { return count(read_all(engine.log()), "engine.reloaded") == 3 + attempt; }));
+    released = count(read_all(engine.log()), "listener.released") == 2;
+  }
+  CHECK(released);
+  CHECK(accepted(his_again, "LS-8"));  // the running listener is untouched
   CHECK(engine.stop(SIGTERM) == 0);
 }
