@@ -36,6 +36,7 @@ CONCURRENCY="${DELIVERY_CONCURRENCY:-64}"
 MAX_CONNECTIONS="${DELIVERY_MAX_CONNECTIONS:-8}"
 SINK_THREADS="${SINK_THREADS:-1}"
 BODY_COMPRESSION="${DELIVERY_BODY_COMPRESSION:-lz4}"
+ENGINE_DELIVERY_THREADS="${DELIVERY_THREADS:-1}"
 PYTHON="$(command -v python3)"
 
 for exe in "$LIENTHONG" "$LOAD" "$SINK"; do
@@ -83,6 +84,7 @@ write_config() {  # DIR MLLP_PORT SINK_PORT
   "routes": "routes",
   "mappings": "$REPO/mappings",
   "unrouted": "reject",
+  "delivery_threads": $ENGINE_DELIVERY_THREADS,
   "destinations": [
     {"type": "fhir", "name": "ehr", "url": "http://127.0.0.1:$3/fhir",
      "concurrency": $CONCURRENCY, "max_connections": $MAX_CONNECTIONS,
@@ -99,7 +101,7 @@ EOF
 json_field() { "$PYTHON" -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, d))" "$@"; }
 
 echo "delivery_load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), build $BUILD"
-echo "delivery_load: fhir destination concurrency $CONCURRENCY, max_connections $MAX_CONNECTIONS; fhir_sink threads $SINK_THREADS; store body_compression $BODY_COMPRESSION"
+echo "delivery_load: fhir destination concurrency $CONCURRENCY, max_connections $MAX_CONNECTIONS; fhir_sink threads $SINK_THREADS; store body_compression $BODY_COMPRESSION; delivery_threads $ENGINE_DELIVERY_THREADS"
 echo
 printf '| conns | window | intake ok msgs/s | ACK p50 us | ACK p99 us | delivered/s during load | delivered | tail after load s | order violations |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
