@@ -22,8 +22,7 @@ StoredBody encode_body(std::string_view body, BodyCompression compression) {
       return out;
     }
   }
-  out.bytes.assign(body);
-  return out;
+  return out;  // as it is: the caller stores the body itself (bytes_to_store)
 }
 
 Result<std::string> decode_body(std::string_view codec, std::string_view bytes, std::int64_t size) {

@@ -94,7 +94,7 @@ Result<std::vector<OutboundItem>> insert_outbound(WriteTxn& txn, std::int64_t me
     insert.bind(4, r.ordering_key);
     insert.bind(5, message_type);
     insert.bind(6, r.content_type);
-    insert.bind_blob(7, stored.bytes);
+    insert.bind_blob(7, bytes_to_store(stored, r.body));
     insert.bind(8, r.status);
     insert.bind(9, now_us);
     insert.bind(10, r.error);

@@ -14,6 +14,22 @@ namespace {
 using adapters::http::FhirDestination;
 using core::Verdict;
 
+// The end of a destination object: credentials for its proxy (see proxy_credentials()).
+constexpr char kProxyAuth[] =
+    R"(, "proxy_auth": {"type": "basic", "user": "lienthong", "password_env": "LT_TEST_PROXY_PASSWORD"}})";
+
+// Puts the password kProxyAuth names in the environment; returns the header value it makes.
+std::string proxy_credentials() {
+  setenv("LT_TEST_PROXY_PASSWORD", "pr0xy-pass", 1);
+  return adapters::http::basic_authorization("lienthong", "pr0xy-pass");
+}
+
+// Delivers one transaction Bundle through a destination made of `config`.
+core::DeliveryResult deliver_through(ClientIo& io, const std::string& config) {
+  FhirDestination destination(io.io(), "ehr", fhir_config(config));
+  return deliver_one(destination, fhir_item(1, kTransactionBundle));
+}
+
 TEST_CASE("fhir through a proxy: http:// with the absolute URL", "[http][fhir][proxy]") {
   ClientIo io;
   HttpTestServer server;
@@ -74,8 +90,7 @@ TEST_CASE("fhir through a proxy: https:// through a CONNECT tunnel, or the proxy
 
 TEST_CASE("fhir through a proxy: credentials go to the proxy only; without them 407 is retried",
           "[http][fhir][proxy][auth]") {
-  setenv("LT_TEST_PROXY_PASSWORD", "pr0xy-pass", 1);
-  const std::string credentials = adapters::http::basic_authorization("lienthong", "pr0xy-pass");
+  const std::string credentials = proxy_credentials();
   ClientIo io;
   HttpTestServer server;
   server.set_default({200, {}, "{}"});
@@ -84,18 +99,14 @@ TEST_CASE("fhir through a proxy: credentials go to the proxy only; without them 
   const std::string base = R"({"url": ")" + server.url() + R"(", "proxy": ")" + proxy.url() + "\"";
 
   SECTION("with them, the request goes through and the server never sees them") {
-    FhirDestination destination(
-        io.io(), "ehr",
-        fhir_config(base + R"(, "proxy_auth": {"type": "basic", "user": "lienthong", "password_env": "LT_TEST_PROXY_PASSWORD"}})"));
-    core::DeliveryResult result = deliver_one(destination, fhir_item(1, kTransactionBundle));
+    core::DeliveryResult result = deliver_through(io, base + kProxyAuth);
     CHECK(result.verdict == Verdict::kOk);
     REQUIRE(server.requests().size() == 1);
     CHECK(server.requests()[0].header("proxy-authorization").empty());
     CHECK(server.requests()[0].body == kTransactionBundle);
   }
   SECTION("without them, the proxy's 407 is a retry, not a dead item") {
-    FhirDestination destination(io.io(), "ehr", fhir_config(base + "}"));
-    core::DeliveryResult result = deliver_one(destination, fhir_item(1, kTransactionBundle));
+    core::DeliveryResult result = deliver_through(io, base + "}");
     CHECK(result.verdict == Verdict::kRetry);
     CHECK(result.detail == "HTTP 407");
     CHECK(server.requests().empty());
@@ -108,27 +119,22 @@ TEST_CASE("fhir through a proxy: a tunnel needs the proxy's credentials too", "[
     WARN("no usable openssl command: TLS proxy test skipped");
     return;
   }
-  setenv("LT_TEST_PROXY_PASSWORD", "pr0xy-pass", 1);
   ClientIo io;
   HttpTestServer server(tls);
   server.set_default({201, {}, "{}"});
   HttpTestProxy proxy;
-  proxy.require_credentials(adapters::http::basic_authorization("lienthong", "pr0xy-pass"));
+  proxy.require_credentials(proxy_credentials());
   const std::string authority = "localhost:" + std::to_string(server.port());
   const std::string base = R"({"url": "https://)" + authority + R"(/fhir", "ca_file": ")" + tls->cert_file +
                            R"(", "proxy": ")" + proxy.url() + "\"";
   SECTION("given") {
-    FhirDestination destination(
-        io.io(), "ehr",
-        fhir_config(base + R"(, "proxy_auth": {"type": "basic", "user": "lienthong", "password_env": "LT_TEST_PROXY_PASSWORD"}})"));
-    core::DeliveryResult result = deliver_one(destination, fhir_item(1, kTransactionBundle));
+    core::DeliveryResult result = deliver_through(io, base + kProxyAuth);
     CHECK(result.verdict == Verdict::kOk);
     REQUIRE(server.requests().size() == 1);
     CHECK(server.requests()[0].header("proxy-authorization").empty());
   }
   SECTION("missing") {
-    FhirDestination destination(io.io(), "ehr", fhir_config(base + "}"));
-    core::DeliveryResult result = deliver_one(destination, fhir_item(1, kTransactionBundle));
+    core::DeliveryResult result = deliver_through(io, base + "}");
     CHECK(result.verdict == Verdict::kRetry);
     CHECK(result.detail == "proxy: CONNECT " + authority + " answered 407 Proxy Authentication Required");
     CHECK(server.requests().empty());
