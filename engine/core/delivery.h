@@ -1,6 +1,6 @@
 // Delivery: the running destinations, each with its DeliveryScheduler, built
 // from the configuration through the registry. Intake hands it every stored
-// outbound item (offer, on the store's writer thread); it passes each to its
+// outbound item (offer, on the store's answering thread); it passes each to its
 // destination's scheduler. A reload (SIGHUP) replaces every scheduler: the old
 // ones stop (attempts in flight are cut short and not counted) and the new ones
 // read what is pending from the store, so nothing queued is lost.

@@ -241,7 +241,7 @@ void Intake::submit(Inbound in, AnswerCallback done) {
       done(Answer{stored->ack.empty() ? std::move(accept) : std::move(stored->ack), true});
     } else {
       accepted_.fetch_add(1);
-      // Every accepted message passes here on the writer's thread: build the
+      // Every accepted message passes here on the store's answering thread: build the
       // fields only when the line will be printed.
       if (log::enabled(log::Level::kDebug)) {
         log::debug("intake.accepted", {{"source", source}, {"control_id", control_id},

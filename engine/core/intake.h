@@ -56,7 +56,7 @@ class Intake final : public MessageSink {
   // routing (every message is only stored). Any thread.
   void set_router(std::shared_ptr<const Router> router);
   // Where stored outbound items go (the delivery); set before the first submit.
-  // Called on the store's writer thread.
+  // Called on the store's answering thread (store.h).
   void set_item_sink(ItemSink sink) { item_sink_ = std::move(sink); }
 
   void submit(Inbound message, AnswerCallback done) override;

@@ -11,6 +11,7 @@
 #include "engine/store/outbound_writes.h"
 #include "engine/store/schema.h"
 #include "engine/store/wal_batch_vfs.h"
+#include "engine/store/wal_syncer.h"
 
 namespace lienthong::store {
 namespace {
@@ -63,6 +64,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteStoreOptions option
     return at(path, s.error());
   }
   if (auto s = migrate(db->get()); !s) return at(path, s.error());
+  // FULL: the WAL syncer makes each commit durable (STORE-11), so the writer's
+  // COMMIT leaves the sync out and goes on to the next batch.
+  const bool sync_apart = options.synchronous == Synchronous::kFull;
+  if (sync_apart) {
+    if (auto s = sqlite::exec(db->get(), synchronous_pragma(Synchronous::kNormal)); !s) return at(path, s.error());
+  }
 
   std::unique_ptr<SqliteStore> store(new SqliteStore());
   const std::int64_t window_us = options.duplicate_window_seconds * 1'000'000;
@@ -89,6 +96,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteStoreOptions option
 
   store->options_ = std::move(options);
   store->reader_ = std::move(*reader);
+  if (sync_apart) store->syncer_ = std::make_unique<WalSyncer>(store->fuse_);
   store->writer_thread_ = std::thread([s = store.get()] { s->run_writer(); });
   return store;
 }
@@ -219,12 +227,40 @@ void SqliteStore::run_writer() {
       }
     }
     (committed ? commits_ : failed_batches_).fetch_add(1, std::memory_order_relaxed);
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (auto* append = std::get_if<PendingAppend>(&batch[i])) {
-        append->done(std::move(std::get<Result<Appended>>(outcomes[i])));
+    if (!syncer_) {
+      answer(batch, outcomes, Status::Ok());
+      continue;
+    }
+    // A rolled-back batch has nothing to sync but is answered in its turn.
+    sqlite3_file* wal = nullptr;
+    Status found = Status::Ok();
+    if (committed) {
+      sqlite3_file* journal = nullptr;
+      sqlite3_file_control(writer_->connection(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal);
+      wal = wal_sync_file(journal);
+      if (wal == nullptr) found = Error{"store commit cannot be made durable: the WAL file is not open", {}};
+    }
+    auto pending = std::make_shared<std::pair<std::vector<QueuedWrite>, std::vector<BatchWriter::Outcome>>>(
+        std::move(batch), std::move(outcomes));
+    syncer_->after_commit(wal, [pending, found = std::move(found)](Status synced) {
+      answer(pending->first, pending->second, found ? std::move(synced) : found);
+    });
+  }
+}
+
+void SqliteStore::answer(std::vector<QueuedWrite>& batch, std::vector<BatchWriter::Outcome>& outcomes,
+                         Status durable) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (auto* append = std::get_if<PendingAppend>(&batch[i])) {
+      auto& outcome = std::get<Result<Appended>>(outcomes[i]);
+      if (durable || !outcome) {
+        append->done(std::move(outcome));
       } else {
-        std::get<PendingWrite>(batch[i]).done(std::move(std::get<Status>(outcomes[i])));
+        append->done(durable.error());
       }
+    } else {
+      auto& status = std::get<Status>(outcomes[i]);
+      std::get<PendingWrite>(batch[i]).done(durable || !status ? std::move(status) : durable);
     }
   }
 }
@@ -233,6 +269,8 @@ void SqliteStore::close() {
   std::call_once(close_once_, [this] {
     queue_.close();
     if (writer_thread_.joinable()) writer_thread_.join();
+    // The last commits' answers, after their sync.
+    if (syncer_) syncer_->stop();
     // After the last commit: the final TRUNCATE checkpoint (STORE-7.2).
     if (checkpointer_) {
       if (writer_) Checkpointer::detach(writer_->connection());

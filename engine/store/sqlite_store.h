@@ -8,9 +8,11 @@
 // (another process holding the writer). Durability and duplicate rules:
 // docs/specs/store.md.
 //
-// Thread-safety: every method may be called from any thread. Callbacks run on the
-// writer thread, after the commit that holds their record; an append after
-// close() (or on a read-only store) gets its Error inline, on the caller's thread.
+// Thread-safety: every method may be called from any thread. Callbacks run after
+// the commit that holds their record, in commit order: with synchronous FULL on
+// the WAL syncer's thread once that commit is synced (wal_syncer.h, STORE-11),
+// otherwise on the writer thread; an append after close() (or on a read-only
+// store) gets its Error inline, on the caller's thread.
 #pragma once
 
 #include <atomic>
@@ -20,6 +22,8 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <variant>
+#include <vector>
 
 #include "engine/store/append_queue.h"
 #include "engine/store/body_codec.h"
@@ -31,6 +35,7 @@
 namespace lienthong::store {
 
 class BatchWriter;
+class WalSyncer;
 
 enum class Synchronous { kFull, kNormal, kOff };  // kOff: tests and benchmarks only
 
@@ -89,6 +94,10 @@ class SqliteStore final : public Store {
   SqliteStore() = default;
   void run_writer();
   void write(PendingWrite w);
+  // Runs a committed (or rolled-back) batch's callbacks in order; `durable` not
+  // Ok turns every success into that error (its sync failed, STORE-11).
+  static void answer(std::vector<QueuedWrite>& batch, std::vector<std::variant<Result<Appended>, Status>>& outcomes,
+                     Status durable);
 
   SqliteStoreOptions options_;
   bool readonly_ = false;
@@ -96,6 +105,7 @@ class SqliteStore final : public Store {
   WriteFuse fuse_;                       // before the writer and checkpointer: outlives them
   std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<BatchWriter> writer_;  // touched only by the writer thread
+  std::unique_ptr<WalSyncer> syncer_;    // synchronous FULL only: answers after the WAL sync
   std::thread writer_thread_;
   std::once_flag close_once_;
 

@@ -7,7 +7,8 @@
 // it has returned, so a callback saying "stored" means durably stored.
 //
 // Thread-safety: every method may be called from any thread. Append callbacks
-// run on the store's writer thread: they must be quick and must not block (post
+// run on the store's answering thread (SqliteStore: the writer, or with
+// synchronous FULL the WAL syncer): they must be quick and must not block (post
 // work elsewhere, e.g. to an Asio strand).
 #pragma once
 
@@ -95,7 +96,7 @@ class Store {
   virtual Result<std::optional<MessageDetail>> get(std::int64_t id) = 0;
 
   // Outbound items (outbound.h). Writes share the appends' group commits; each
-  // write's callback runs on the writer thread after its commit. A write that
+  // write's callback runs on the answering thread after its commit. A write that
   // fails is rolled back alone; the rest of the batch still commits.
   virtual void update_items(std::vector<ItemUpdate> updates, WriteCallback done) = 0;
   // `done` gets the new items' ids.

@@ -204,6 +204,14 @@ struct Registered {
 
 }  // namespace
 
+sqlite3_file* wal_sync_file(sqlite3_file* wal) {
+  if (wal == nullptr || wal->pMethods == nullptr) return nullptr;
+  for (const sqlite3_io_methods& m : kMethods) {
+    if (wal->pMethods == &m) return real(wal);
+  }
+  return wal;
+}
+
 Result<std::string> wal_batch_vfs(const std::string& base_vfs) {
   static std::mutex mu;
   static std::map<std::string, std::unique_ptr<Registered>> registered;  // by base name

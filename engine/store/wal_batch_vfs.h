@@ -18,8 +18,11 @@
 // and every other method goes straight to the base VFS.
 //
 // Thread-safety: wal_batch_vfs() may be called from any thread. A file belongs
-// to one connection, which SQLite uses from one thread at a time.
+// to one connection, which SQLite uses from one thread at a time; only the base
+// file under it (wal_sync_file) is synced from another.
 #pragma once
+
+#include <sqlite3.h>
 
 #include <string>
 
@@ -30,5 +33,12 @@ namespace lienthong::store {
 // Registers (once per base) the batching VFS over `base_vfs` (empty: SQLite's
 // default) and returns its name, for sqlite3_open_v2.
 Result<std::string> wal_batch_vfs(const std::string& base_vfs);
+
+// The file to sync for a WAL opened through this VFS (or any other file: that
+// file itself; null for null or an unopened file). It is the base VFS's file,
+// which holds no state of this VFS, so it may be synced from another thread
+// while the connection writes (STORE-11): a commit's bytes are all written out
+// before its COMMIT returns.
+sqlite3_file* wal_sync_file(sqlite3_file* wal);
 
 }  // namespace lienthong::store

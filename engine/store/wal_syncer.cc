@@ -1,0 +1,74 @@
+#include "engine/store/wal_syncer.h"
+
+#include <utility>
+#include <vector>
+
+namespace lienthong::store {
+
+WalSyncer::WalSyncer(WriteFuse& fuse) : fuse_(fuse), thread_([this] { run(); }) {}
+
+WalSyncer::~WalSyncer() { stop(); }
+
+void WalSyncer::after_commit(sqlite3_file* wal, Answer answer) {
+  {
+    std::lock_guard lock(mu_);
+    waiting_.push_back(Waiting{wal, std::move(answer)});
+  }
+  wake_.notify_one();
+}
+
+void WalSyncer::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::uint64_t WalSyncer::syncs() const {
+  std::lock_guard lock(mu_);
+  return syncs_;
+}
+
+Status WalSyncer::sync(sqlite3_file* wal) {
+  if (fuse_.blown()) return Error{fuse_.reason().value_or("store is read-only"), {}};
+  // SQLITE_SYNC_NORMAL: what SQLite's own commit sync of the WAL asks for under FULL.
+  const int rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
+  if (rc == SQLITE_OK) return Status::Ok();
+  // Whatever the code, pages the kernel had accepted may be gone (STORE-3.2).
+  std::string why = "store commit failed: the WAL could not be synced (SQLite error " + std::to_string(rc) +
+                    ": " + sqlite3_errstr(rc) + ")";
+  fuse_.blow("store is read-only after a failed fsync (" + why + "); restart the engine after checking the disk");
+  return Error{std::move(why), {}};
+}
+
+void WalSyncer::run() {
+  std::vector<Waiting> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+      if (waiting_.empty()) return;  // stopping, nothing left
+      batch.assign(std::make_move_iterator(waiting_.begin()), std::make_move_iterator(waiting_.end()));
+      waiting_.clear();
+    }
+    // One sync covers every commit handed in before it began: the last WAL named
+    // is the one all of them wrote (a connection has one WAL file).
+    sqlite3_file* wal = nullptr;
+    for (const Waiting& w : batch) {
+      if (w.wal != nullptr) wal = w.wal;
+    }
+    Status synced = Status::Ok();
+    if (wal != nullptr) {
+      synced = sync(wal);
+      std::lock_guard lock(mu_);
+      ++syncs_;
+    }
+    for (Waiting& w : batch) w.answer(w.wal != nullptr ? synced : Status::Ok());
+    batch.clear();
+  }
+}
+
+}  // namespace lienthong::store
