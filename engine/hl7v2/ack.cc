@@ -153,14 +153,23 @@ std::string hl7_timestamp(std::chrono::system_clock::time_point time, int utc_of
   auto day = floor<days>(local);
   year_month_day ymd(day);
   hh_mm_ss hms(local - day);
-  char buf[40];
-  int off = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
-  std::snprintf(buf, sizeof buf, "%04d%02u%02u%02d%02d%02lld%c%02d%02d", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<long long>(hms.seconds().count()), utc_offset_minutes < 0 ? '-' : '+', off / 60,
-                off % 60);
-  return buf;
+  const int off = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
+  // Written digit by digit: every ACK carries two of these, and snprintf was a
+  // visible part of answering under load.
+  std::string out(19, '0');
+  auto put = [&](std::size_t at, long long value, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; value /= 10) out[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<int>(ymd.year()), 4);
+  put(4, static_cast<unsigned>(ymd.month()), 2);
+  put(6, static_cast<unsigned>(ymd.day()), 2);
+  put(8, hms.hours().count(), 2);
+  put(10, hms.minutes().count(), 2);
+  put(12, hms.seconds().count(), 2);
+  out[14] = utc_offset_minutes < 0 ? '-' : '+';
+  put(15, off / 60, 2);
+  put(17, off % 60, 2);
+  return out;
 }
 
 std::string ack_version(const MshHeader& original) {
