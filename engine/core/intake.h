@@ -13,8 +13,8 @@
 //     status "error". Stored items are handed to the item sink after the commit.
 // After stop(), submits are answered AR/CR 207 at once without being stored.
 //
-// Thread-safety: submit() from any thread; answers run on the store's writer
-// thread (or inline for a refusal). Counters are atomics.
+// Thread-safety: submit() from any thread; answers run on the store's answering
+// thread (store.h; or inline for a refusal). Counters are atomics.
 #pragma once
 
 #include <atomic>

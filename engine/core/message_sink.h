@@ -5,7 +5,7 @@
 // Adapters know nothing of routes, mappings or the store.
 //
 // Thread-safety: submit() may be called from any thread. The callback may run
-// on another thread (the store's writer); adapters must post it back to their
+// on another thread (the store's answering thread); adapters must post it back to their
 // own executor before touching connection state.
 #pragma once
 

@@ -9,9 +9,9 @@
 // docs/specs/store.md.
 //
 // Thread-safety: every method may be called from any thread. Callbacks run after
-// the commit that holds their record, in commit order: with synchronous FULL on
-// the WAL syncer's thread once that commit is synced (wal_syncer.h, STORE-11),
-// otherwise on the writer thread; an append after close() (or on a read-only
+// the commit that holds their record, in commit order, on the writer thread or,
+// with synchronous FULL, on the WAL syncer's thread once that commit is synced
+// (wal_syncer.h, STORE-11); an append after close() (or on a read-only
 // store) gets its Error inline, on the caller's thread.
 #pragma once
 

@@ -27,6 +27,26 @@ void WalSyncer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void WalSyncer::wait_until_taken() {
+  std::unique_lock lock(mu_);
+  taken_.wait(lock, [&] { return waiting_.empty() || stopping_; });
+}
+
+void WalSyncer::sync_here(sqlite3_file* wal, Answer answer) {
+  {
+    std::unique_lock lock(mu_);
+    taken_.wait(lock, [&] { return waiting_.empty() && !answering_; });
+  }
+  // The syncer's thread is idle now and only this thread hands it work.
+  Status synced = Status::Ok();
+  if (wal != nullptr) {
+    synced = sync(wal);
+    std::lock_guard lock(mu_);
+    ++syncs_;
+  }
+  answer(std::move(synced));
+}
+
 std::uint64_t WalSyncer::syncs() const {
   std::lock_guard lock(mu_);
   return syncs_;
@@ -53,7 +73,9 @@ void WalSyncer::run() {
       if (waiting_.empty()) return;  // stopping, nothing left
       batch.assign(std::make_move_iterator(waiting_.begin()), std::make_move_iterator(waiting_.end()));
       waiting_.clear();
+      answering_ = true;
     }
+    taken_.notify_all();
     // One sync covers every commit handed in before it began: the last WAL named
     // is the one all of them wrote (a connection has one WAL file).
     sqlite3_file* wal = nullptr;
@@ -68,6 +90,11 @@ void WalSyncer::run() {
     }
     for (Waiting& w : batch) w.answer(w.wal != nullptr ? synced : Status::Ok());
     batch.clear();
+    {
+      std::lock_guard lock(mu_);
+      answering_ = false;
+    }
+    taken_.notify_all();
   }
 }
 

@@ -1,6 +1,7 @@
 // WalSyncer: makes the writer's commits durable on a thread of its own, so the
 // writer inserts the next batch while the disk syncs the last one
-// (docs/specs/store.md STORE-11).
+// (docs/specs/store.md STORE-11). Small batches are synced on the writer itself
+// (sync_here): committing ahead only pays when a batch takes as long as a sync.
 //
 // With synchronous=FULL, SQLite would fsync the WAL inside every COMMIT, and the
 // writer could do nothing else meanwhile: a batch's inserts and the previous
@@ -10,13 +11,15 @@
 // sync of the WAL that began after that COMMIT returned has finished, which is
 // exactly FULL's promise. One sync answers every batch that was waiting when it
 // began (a second group commit, on the sync). Batches are answered in the order
-// they were handed in, also batches that need no sync (a rolled-back one).
+// they were handed in, also batches that need no sync (a rolled-back one). The
+// writer runs at most one commit ahead of the sync (wait_until_taken).
 //
 // A failed sync blows the fuse (STORE-3.2): the waiting batches and every later
 // one are answered with the fuse's reason.
 //
-// Thread-safety: after_commit() may be called from any thread (the writer
-// calls it); answers run on the syncer's thread, one at a time; stop() once.
+// Thread-safety: after_commit() and sync_here() are called by one thread (the
+// writer); answers run on the syncer's thread, one at a time, or in sync_here
+// on the caller's; stop() once.
 #pragma once
 
 #include <sqlite3.h>
@@ -49,6 +52,19 @@ class WalSyncer {
   using Answer = std::function<void(Status)>;
   void after_commit(sqlite3_file* wal, Answer answer);
 
+  // Returns once every commit handed in so far is in a sync that has begun. The
+  // writer calls it before it takes its next batch: a commit made while an
+  // earlier one still waits for its sync to begin would be answered by the same
+  // sync anyway, so waiting costs it nothing and lets the batch grow (fewer,
+  // larger commits, each writing its index pages once, when the processor is
+  // the limit).
+  void wait_until_taken();
+
+  // The same for a commit whose caller waits for it: once every earlier commit
+  // is answered, syncs `wal` and runs `answer` on the calling thread (no
+  // hand-over to the syncer's thread). Only the thread that calls after_commit.
+  void sync_here(sqlite3_file* wal, Answer answer);
+
   // Syncs and answers whatever is waiting, then ends the thread.
   void stop();
 
@@ -65,8 +81,10 @@ class WalSyncer {
   WriteFuse& fuse_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
+  std::condition_variable taken_;
   std::deque<Waiting> waiting_;
   bool stopping_ = false;
+  bool answering_ = false;  // a sync or its answers are under way
   std::uint64_t syncs_ = 0;
   std::thread thread_;
 };

@@ -12,6 +12,7 @@
 #include <future>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/store/power_loss_vfs.h"
@@ -137,6 +138,50 @@ TEST_CASE("STORE-11: a failed sync answers the commits that waited with an error
   // After the fuse blew nothing is synced again: the fuse's reason answers.
   CHECK(answers.got[1].second.find("read-only") != std::string::npos);
   CHECK(file.started == 1);
+}
+
+TEST_CASE("STORE-11.2: sync_here answers after every earlier commit, on the calling thread", "[store][sync]") {
+  GatedFile file;
+  file.base.pMethods = &kGatedMethods;
+  WriteFuse fuse;
+  Answers answers;
+  WalSyncer syncer(fuse);
+  {
+    std::lock_guard lock(file.mu);
+    file.hold = true;
+  }
+  syncer.after_commit(&file.base, answers.make(1));
+  std::atomic<bool> here_done{false};
+  std::thread::id answered_on;
+  std::thread writer([&] {
+    syncer.sync_here(&file.base, [&](Status s) {
+      answered_on = std::this_thread::get_id();
+      answers.make(2)(std::move(s));
+    });
+    here_done = true;
+  });
+  {
+    std::unique_lock lock(file.mu);
+    REQUIRE(file.cv.wait_for(lock, std::chrono::seconds(10), [&] { return file.started >= 1; }));
+  }
+  // The first sync is held: the second commit is not synced nor answered before it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK_FALSE(here_done);
+  CHECK(file.started == 1);
+  {
+    std::lock_guard lock(file.mu);
+    file.hold = false;
+  }
+  file.cv.notify_all();
+  const std::thread::id writer_id = writer.get_id();
+  writer.join();
+  CHECK(here_done);
+  CHECK(answered_on == writer_id);
+  std::lock_guard lock(answers.mu);
+  REQUIRE(answers.got.size() == 2);
+  CHECK(answers.got[0].first == 1);
+  CHECK(answers.got[1].first == 2);
+  CHECK(file.started == 2);
 }
 
 TEST_CASE("STORE-11: stop() answers what is still waiting", "[store][sync]") {
