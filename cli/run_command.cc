@@ -35,6 +35,11 @@ int run_run(const std::vector<std::string>& arguments) {
   try {
     core::Engine engine(*config, adapter_registry(), **store);
     engine.run();
+    // How well group commit worked: messages per commit and per sync.
+    const store::SqliteStoreStats st = (*store)->stats();
+    core::log::info("store.stats", {{"stored", st.stored}, {"duplicates", st.duplicates}, {"commits", st.commits},
+                                    {"failed_batches", st.failed_batches}, {"wal_syncs", st.syncs},
+                                    {"checkpoints", st.checkpoint.checkpoints}});
   } catch (const std::exception& e) {
     core::log::error("engine.failed", {{"reason", e.what()}});
     std::fprintf(stderr, "lienthong: %s\n", e.what());

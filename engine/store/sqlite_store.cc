@@ -336,8 +336,9 @@ Result<std::string> SqliteStore::integrity_check() {
 }
 
 SqliteStoreStats SqliteStore::stats() const {
-  SqliteStoreStats out{commits_.load(), failed_batches_.load(), stored_.load(),
-                       duplicates_.load(), {}};
+  SqliteStoreStats out{commits_.load(), failed_batches_.load(), stored_.load(), duplicates_.load(), 0, {}};
+  // syncer_ too: close() only stops it.
+  if (syncer_) out.syncs = syncer_->syncs();
   // checkpointer_ lives as long as the store (close() only stops it).
   if (checkpointer_) out.checkpoint = checkpointer_->stats();
   return out;

@@ -58,6 +58,7 @@ struct SqliteStoreStats {
   std::uint64_t failed_batches = 0;
   std::uint64_t stored = 0;        // records inserted
   std::uint64_t duplicates = 0;    // records answered as duplicates
+  std::uint64_t syncs = 0;         // WAL syncs that answered commits (synchronous FULL, STORE-11)
   CheckpointStats checkpoint;
 };
 

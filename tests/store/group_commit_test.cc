@@ -42,6 +42,9 @@ TEST_CASE("1000 appends from 8 threads share far fewer commits (STORE-2)", "[sto
   CHECK(st.stored == kTotal);
   CHECK(st.commits < kTotal / 4);
   CHECK(st.failed_batches == 0);
+  // FULL (the default): every commit answered after a WAL sync, never more syncs than commits (STORE-11).
+  CHECK(st.syncs >= 1);
+  CHECK(st.syncs <= st.commits);
   auto check = (*store)->integrity_check();
   REQUIRE(check.ok());
   CHECK(*check == "ok");
