@@ -3,7 +3,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <functional>
 #include <future>
 #include <stdexcept>
 #include <thread>
@@ -15,6 +17,7 @@ namespace {
 
 constexpr std::chrono::seconds kDeliveryGrace{5};
 constexpr std::chrono::seconds kRebindWait{2};
+constexpr std::chrono::seconds kReleaseSweep{1};
 
 std::shared_ptr<const Router> make_router(const EngineConfig& config) {
   auto zone = mapping::TimeZone::from_name(config.time_zone);
@@ -95,6 +98,16 @@ Result<std::unique_ptr<Listener>> Engine::start_listener(const ListenerSettings&
   }
 }
 
+void Engine::release_retired() {
+  std::lock_guard lock(retired_mu_);
+  std::erase_if(retired_, [](const std::unique_ptr<Listener>& l) {
+    if (l->open_connections() > 0) return false;
+    log::info("listener.released", {{"endpoint", l->endpoint()}});
+    l->shutdown();
+    return true;
+  });
+}
+
 std::vector<ListenerSettings> Engine::reload_listeners(std::vector<ListenerSettings> wanted) {
   auto wanted_as = [&](const ListenerSettings& running) -> const ListenerSettings* {
     for (const ListenerSettings& w : wanted) {
@@ -102,14 +115,7 @@ std::vector<ListenerSettings> Engine::reload_listeners(std::vector<ListenerSetti
     }
     return nullptr;
   };
-  // Listeners retired by earlier reloads go once their last connection has closed
-  // (no new ones come: they stopped accepting).
-  std::erase_if(retired_, [](const std::unique_ptr<Listener>& l) {
-    if (l->open_connections() > 0) return false;
-    log::info("listener.released", {{"endpoint", l->endpoint()}});
-    l->shutdown();
-    return true;
-  });
+  release_retired();
   // Changed and removed listeners stop accepting first: a changed one may keep its port.
   std::vector<std::unique_ptr<Listener>> unchanged(listeners_.size());
   for (std::size_t i = 0; i < listeners_.size(); ++i) {
@@ -122,6 +128,7 @@ std::vector<ListenerSettings> Engine::reload_listeners(std::vector<ListenerSetti
     listeners_[i]->stop_accepting();
     log::info("listener.stopped", {{"name", running.name}, {"endpoint", listeners_[i]->endpoint()},
                                    {"reason", next == nullptr ? "removed" : "changed"}});
+    std::lock_guard lock(retired_mu_);
     retired_.push_back(std::move(listeners_[i]));
   }
   std::vector<ListenerSettings> started;
@@ -177,6 +184,18 @@ void Engine::run() {
     });
   };
   wait_hangup();
+  // Retired listeners are let go of soon after their last connection closes,
+  // not only at the next reload.
+  boost::asio::steady_timer sweep(io_);
+  std::function<void()> arm_sweep = [&] {
+    sweep.expires_after(kReleaseSweep);
+    sweep.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;  // cancelled at shutdown
+      release_retired();
+      arm_sweep();
+    });
+  };
+  arm_sweep();
 
   apply(config_);
   delivery_.start(config_.destinations, registry_.destinations);
@@ -199,7 +218,10 @@ void Engine::run() {
     std::lock_guard lock(reloads_mu);
     stopping = true;
   }
-  boost::asio::post(io_, [&] { hangups.cancel(); });
+  boost::asio::post(io_, [&] {
+    hangups.cancel();
+    sweep.cancel();
+  });
   for (auto& t : reloads) t.join();  // a reload under way finishes first
 
   for (auto& l : listeners_) l->stop_accepting();
@@ -209,7 +231,10 @@ void Engine::run() {
   bool delivery_stopped = delivery_.stop(kDeliveryGrace);
   if (retention_) retention_->stop();
   for (auto& l : listeners_) l->shutdown();
-  for (auto& l : retired_) l->shutdown();
+  {
+    std::lock_guard lock(retired_mu_);
+    for (auto& l : retired_) l->shutdown();
+  }
   work.reset();
   // Give sessions a moment to write their last answers and close; then stop the loop.
   std::promise<void> drained;
@@ -221,7 +246,10 @@ void Engine::run() {
   if (drained_future.wait_for(std::chrono::seconds(3)) != std::future_status::ready) io_.stop();
   waiter.join();
   listeners_.clear();
-  retired_.clear();
+  {
+    std::lock_guard lock(retired_mu_);
+    retired_.clear();
+  }
   store_.close();
 
   IntakeCounters c = intake_.counters();

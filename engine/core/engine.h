@@ -11,7 +11,8 @@
 // are replaced when the new configuration has no error (otherwise every error
 // is logged and the running one stays). A listener whose config object did not
 // change keeps running; one that changed or went away stops accepting, and its
-// open connections are served until they close or the engine stops; new and
+// open connections are served until they close (it is let go of within a second
+// after that) or the engine stops; new and
 // changed ones start (one that cannot bind within 2 s is logged, the rest go on). The
 // store and the thread count need a restart (logged as such).
 //
@@ -20,6 +21,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "engine/core/adapter_registry.h"
@@ -63,8 +65,14 @@ class Engine {
   Delivery delivery_;
   std::shared_ptr<Retention> retention_;
   std::vector<std::unique_ptr<Listener>> listeners_;  // one per config_.listeners entry
+  // Lets go of retired listeners whose last connection has closed (no new ones
+  // come: they stopped accepting). Run every second and at each reload.
+  void release_retired();
+
   // Stopped accepting at a reload; their connections are served until they close
-  // (the next reload lets go of those with none left) or the engine stops.
+  // (then release_retired() lets go of them) or the engine stops. Guarded by
+  // retired_mu_: reloads, the sweep timer and shutdown touch it from their threads.
+  std::mutex retired_mu_;
   std::vector<std::unique_ptr<Listener>> retired_;
 };
 
