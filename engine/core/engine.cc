@@ -1,5 +1,6 @@
 #include "engine/core/engine.h"
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -187,10 +188,12 @@ void Engine::run() {
   // Retired listeners are let go of soon after their last connection closes,
   // not only at the next reload.
   boost::asio::steady_timer sweep(io_);
+  std::atomic<bool> sweeping{true};
   std::function<void()> arm_sweep = [&] {
     sweep.expires_after(kReleaseSweep);
     sweep.async_wait([&](const boost::system::error_code& ec) {
-      if (ec) return;  // cancelled at shutdown
+      // Cancelled at shutdown, or fired just before: no new wait keeps the threads.
+      if (ec || !sweeping) return;
       release_retired();
       arm_sweep();
     });
@@ -218,6 +221,7 @@ void Engine::run() {
     std::lock_guard lock(reloads_mu);
     stopping = true;
   }
+  sweeping = false;
   boost::asio::post(io_, [&] {
     hangups.cancel();
     sweep.cancel();
