@@ -54,6 +54,9 @@ class Engine {
   // is tried again for up to `patience` (a listener just stopped may still hold
   // the port).
   Result<std::unique_ptr<Listener>> start_listener(const ListenerSettings& settings, std::chrono::milliseconds patience);
+  // Lets go of retired listeners whose last connection has closed (no new ones
+  // come: they stopped accepting). Run every second and at each reload.
+  void release_retired();
 
   EngineConfig config_;
   const AdapterRegistry& registry_;
@@ -65,10 +68,6 @@ class Engine {
   Delivery delivery_;
   std::shared_ptr<Retention> retention_;
   std::vector<std::unique_ptr<Listener>> listeners_;  // one per config_.listeners entry
-  // Lets go of retired listeners whose last connection has closed (no new ones
-  // come: they stopped accepting). Run every second and at each reload.
-  void release_retired();
-
   // Stopped accepting at a reload; their connections are served until they close
   // (then release_retired() lets go of them) or the engine stops. Guarded by
   // retired_mu_: reloads, the sweep timer and shutdown touch it from their threads.

@@ -38,24 +38,16 @@ void WalSyncer::sync_here(sqlite3_file* wal, Answer answer) {
     taken_.wait(lock, [&] { return waiting_.empty() && !answering_; });
   }
   // The syncer's thread is idle now and only this thread hands it work.
-  Status synced = Status::Ok();
-  if (wal != nullptr) {
-    synced = sync(wal);
-    std::lock_guard lock(mu_);
-    ++syncs_;
-  }
-  answer(std::move(synced));
+  answer(wal != nullptr ? sync(wal) : Status::Ok());
 }
 
-std::uint64_t WalSyncer::syncs() const {
-  std::lock_guard lock(mu_);
-  return syncs_;
-}
+std::uint64_t WalSyncer::syncs() const { return syncs_.load(std::memory_order_relaxed); }
 
 Status WalSyncer::sync(sqlite3_file* wal) {
   if (fuse_.blown()) return Error{fuse_.reason().value_or("store is read-only"), {}};
   // SQLITE_SYNC_NORMAL: what SQLite's own commit sync of the WAL asks for under FULL.
   const int rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
+  syncs_.fetch_add(1, std::memory_order_relaxed);
   if (rc == SQLITE_OK) return Status::Ok();
   // Whatever the code, pages the kernel had accepted may be gone (STORE-3.2).
   std::string why = "store commit failed: the WAL could not be synced (SQLite error " + std::to_string(rc) +
@@ -82,12 +74,7 @@ void WalSyncer::run() {
     for (const Waiting& w : batch) {
       if (w.wal != nullptr) wal = w.wal;
     }
-    Status synced = Status::Ok();
-    if (wal != nullptr) {
-      synced = sync(wal);
-      std::lock_guard lock(mu_);
-      ++syncs_;
-    }
+    const Status synced = wal != nullptr ? sync(wal) : Status::Ok();
     for (Waiting& w : batch) w.answer(w.wal != nullptr ? synced : Status::Ok());
     batch.clear();
     {

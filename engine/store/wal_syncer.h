@@ -24,6 +24,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -68,6 +69,7 @@ class WalSyncer {
   // Syncs and answers whatever is waiting, then ends the thread.
   void stop();
 
+  // Syncs of the WAL made so far (none once the fuse has blown).
   std::uint64_t syncs() const;
 
  private:
@@ -85,7 +87,7 @@ class WalSyncer {
   std::deque<Waiting> waiting_;
   bool stopping_ = false;
   bool answering_ = false;  // a sync or its answers are under way
-  std::uint64_t syncs_ = 0;
+  std::atomic<std::uint64_t> syncs_{0};  // xSync calls made
   std::thread thread_;
 };
 

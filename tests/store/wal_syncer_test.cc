@@ -27,25 +27,45 @@ using lienthong::testing::TempDir;
 
 namespace {
 
-// A sqlite3_file whose xSync waits until the test lets it finish, and fails
-// when told to: the syncer's only contact with the disk.
+// A sqlite3_file whose xSync waits while the test holds it, and fails when
+// told to: the syncer's only contact with the disk.
 struct GatedFile {
   sqlite3_file base;  // first: SQLite's view of it
   std::mutex mu;
   std::condition_variable cv;
-  bool hold = false;
-  int started = 0;
+  bool held = false;
+  int started = 0;  // xSync calls so far
   int rc = SQLITE_OK;
+
+  GatedFile();
+  void hold() {
+    std::lock_guard lock(mu);
+    held = true;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mu);
+      held = false;
+    }
+    cv.notify_all();
+  }
+  // True once `n` syncs have begun (within 10 s).
+  bool wait_started(int n) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return started >= n; });
+  }
+  int syncs_begun() {
+    std::lock_guard lock(mu);
+    return started;
+  }
 };
 
-GatedFile* gated(sqlite3_file* f) { return reinterpret_cast<GatedFile*>(f); }
-
 int gated_sync(sqlite3_file* f, int) {
-  GatedFile* g = gated(f);
+  GatedFile* g = reinterpret_cast<GatedFile*>(f);
   std::unique_lock lock(g->mu);
   ++g->started;
   g->cv.notify_all();
-  g->cv.wait(lock, [&] { return !g->hold; });
+  g->cv.wait(lock, [&] { return !g->held; });
   return g->rc;
 }
 
@@ -56,6 +76,8 @@ sqlite3_io_methods gated_methods() {
   return m;
 }
 const sqlite3_io_methods kGatedMethods = gated_methods();
+
+GatedFile::GatedFile() { base.pMethods = &kGatedMethods; }
 
 struct Answers {
   std::mutex mu;
@@ -82,29 +104,17 @@ struct Answers {
 
 TEST_CASE("STORE-11: one sync answers every commit that waited for it, in the order handed in", "[store][sync]") {
   GatedFile file;
-  file.base.pMethods = &kGatedMethods;
   WriteFuse fuse;
   Answers answers;
   WalSyncer syncer(fuse);
-  {
-    std::unique_lock lock(file.mu);
-    file.hold = true;
-  }
+  file.hold();
   syncer.after_commit(&file.base, answers.make(1));
-  {
-    // The first sync has begun and is held: nothing is answered yet.
-    std::unique_lock lock(file.mu);
-    REQUIRE(file.cv.wait_for(lock, std::chrono::seconds(10), [&] { return file.started == 1; }));
-  }
+  REQUIRE(file.wait_started(1));  // the first sync has begun and is held: nothing is answered yet
   syncer.after_commit(&file.base, answers.make(2));
   syncer.after_commit(nullptr, answers.make(3));  // rolled back: nothing to sync, answered in its turn
   syncer.after_commit(&file.base, answers.make(4));
   CHECK(answers.count() == 0);
-  {
-    std::lock_guard lock(file.mu);
-    file.hold = false;
-  }
-  file.cv.notify_all();
+  file.release();
   REQUIRE(answers.wait_for(4));
   syncer.stop();
   std::lock_guard lock(answers.mu);
@@ -114,7 +124,7 @@ TEST_CASE("STORE-11: one sync answers every commit that waited for it, in the or
     CHECK(answers.got[i].second.empty());
   }
   // Commits 2..4 were handed in while the first sync ran: one more sync covered them.
-  CHECK(file.started == 2);
+  CHECK(file.syncs_begun() == 2);
   CHECK(syncer.syncs() == 2);
   CHECK_FALSE(fuse.blown());
 }
@@ -122,7 +132,6 @@ TEST_CASE("STORE-11: one sync answers every commit that waited for it, in the or
 TEST_CASE("STORE-11: a failed sync answers the commits that waited with an error and blows the fuse (STORE-3.2)",
           "[store][sync]") {
   GatedFile file;
-  file.base.pMethods = &kGatedMethods;
   file.rc = SQLITE_IOERR_FSYNC;
   WriteFuse fuse;
   Answers answers;
@@ -137,19 +146,15 @@ TEST_CASE("STORE-11: a failed sync answers the commits that waited with an error
   CHECK(answers.got[0].second.find("could not be synced") != std::string::npos);
   // After the fuse blew nothing is synced again: the fuse's reason answers.
   CHECK(answers.got[1].second.find("read-only") != std::string::npos);
-  CHECK(file.started == 1);
+  CHECK(file.syncs_begun() == 1);
 }
 
 TEST_CASE("STORE-11.2: sync_here answers after every earlier commit, on the calling thread", "[store][sync]") {
   GatedFile file;
-  file.base.pMethods = &kGatedMethods;
   WriteFuse fuse;
   Answers answers;
   WalSyncer syncer(fuse);
-  {
-    std::lock_guard lock(file.mu);
-    file.hold = true;
-  }
+  file.hold();
   syncer.after_commit(&file.base, answers.make(1));
   std::atomic<bool> here_done{false};
   std::thread::id answered_on;
@@ -160,19 +165,12 @@ TEST_CASE("STORE-11.2: sync_here answers after every earlier commit, on the call
     });
     here_done = true;
   });
-  {
-    std::unique_lock lock(file.mu);
-    REQUIRE(file.cv.wait_for(lock, std::chrono::seconds(10), [&] { return file.started >= 1; }));
-  }
+  REQUIRE(file.wait_started(1));
   // The first sync is held: the second commit is not synced nor answered before it.
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   CHECK_FALSE(here_done);
-  CHECK(file.started == 1);
-  {
-    std::lock_guard lock(file.mu);
-    file.hold = false;
-  }
-  file.cv.notify_all();
+  CHECK(file.syncs_begun() == 1);
+  file.release();
   const std::thread::id writer_id = writer.get_id();
   writer.join();
   CHECK(here_done);
@@ -181,12 +179,11 @@ TEST_CASE("STORE-11.2: sync_here answers after every earlier commit, on the call
   REQUIRE(answers.got.size() == 2);
   CHECK(answers.got[0].first == 1);
   CHECK(answers.got[1].first == 2);
-  CHECK(file.started == 2);
+  CHECK(file.syncs_begun() == 2);
 }
 
 TEST_CASE("STORE-11: stop() answers what is still waiting", "[store][sync]") {
   GatedFile file;
-  file.base.pMethods = &kGatedMethods;
   WriteFuse fuse;
   Answers answers;
   {
