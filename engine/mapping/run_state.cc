@@ -97,6 +97,8 @@ hl7v2::Element RunState::field(std::size_t index, std::size_t n) {
 
 void RunState::reject(std::string reason) {
   if (rejection_) return;
+  // MAP-5: an AE never carries a blank reason.
+  if (reason.empty()) reason = "rejected by the mapping (no reason given)";
   rejection_ = Error{std::move(reason), where != nullptr ? where->where() : std::string()};
 }
 

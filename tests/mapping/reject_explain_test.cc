@@ -36,6 +36,15 @@ TEST_CASE("MAP-5 error() rejects when reached, and only then", "[mapping][reject
   CHECK(dir.map(skeleton, text_result) == "REJECTED: " + dir.shown("m.json") + ": $.later[0].$value: only numeric results");
 }
 
+TEST_CASE("MAP-5 a reason that comes out empty is answered with a stated one, never a blank", "[mapping][reject]") {
+  MappingDir dir;
+  // Found by mapping_fuzz: 'sop'.t has no value, so error() got an empty reason.
+  CHECK(dir.map(R"({"x": "${error('sop'.t)}"})") ==
+        "REJECTED: " + dir.shown("m.json") + ": $.x: rejected by the mapping (no reason given)");
+  CHECK(dir.map(R"({"x": "${required(PID-99, PID-98)}"})") ==
+        "REJECTED: " + dir.shown("m.json") + ": $.x: rejected by the mapping (no reason given)");
+}
+
 TEST_CASE("MAP-10 explain: output path, mapping file and path, expression, inputs with occurrences", "[mapping][explain]") {
   MappingDir dir;
   auto plan = dir.plan(R"({
