@@ -82,6 +82,15 @@ constexpr std::array kMigrations = {
       ALTER TABLE outbound ADD COLUMN body_codec TEXT NOT NULL DEFAULT '';
       ALTER TABLE outbound ADD COLUMN body_size INTEGER NOT NULL DEFAULT -1;
     )sql",
+    // 4: the duplicate lookup's index leads with the control id. Most messages
+    // come from a few sources and senders, so an index led by them compares
+    // three equal texts before the one that differs, at every step of every
+    // lookup and insert.
+    R"sql(
+      DROP INDEX messages_duplicate_key;
+      CREATE INDEX messages_duplicate_key
+        ON messages (control_id, sending_facility, sending_application, source);
+    )sql",
 };
 
 Result<std::int64_t> read_version(sqlite3* db) {

@@ -1,5 +1,9 @@
 // Duplicate detection (docs/specs/store.md STORE-4).
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 #include "tests/store/store_test_util.h"
 
@@ -140,4 +144,73 @@ TEST_CASE("the window: older originals, rejected originals, window 0 (STORE-4.3)
     REQUIRE(second.ok());
     CHECK_FALSE(second->duplicate);
   }
+}
+
+namespace {
+// Runs the statements in `sql` on the file at `path`.
+void exec_sql(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+// Runs the one statement `sql` on the file at `path` and returns column `column` of each row, as text.
+std::vector<std::string> query_texts(const std::string& path, const char* sql, int column = 0) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK);
+  std::vector<std::string> rows;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char* text = sqlite3_column_text(st, column);
+    rows.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return rows;
+}
+}  // namespace
+
+TEST_CASE("a store of schema version 3 gets the duplicate index led by the control id, and its "
+          "earlier messages are still found (STORE-4.1, STORE-5)", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("store.db");
+  std::int64_t original = 0;
+  {
+    auto store = SqliteStore::open(options_for(path));
+    REQUIRE(store.ok());
+    auto a = append_wait(**store, make_record("OLD1"));
+    REQUIRE(a.ok());
+    original = a->id;
+  }
+  // Back to what version 3 had: the index led by the source.
+  exec_sql(path,
+           "DROP INDEX messages_duplicate_key;"
+           " CREATE INDEX messages_duplicate_key ON messages (source, sending_application, sending_facility, control_id);"
+           " PRAGMA user_version = 3;");
+  CHECK(query_texts(path, "SELECT name FROM pragma_index_info('messages_duplicate_key') ORDER BY seqno") ==
+        std::vector<std::string>{"source", "sending_application", "sending_facility", "control_id"});
+
+  auto store = SqliteStore::open(options_for(path));
+  REQUIRE(store.ok());
+  CHECK(query_texts(path, "SELECT name FROM pragma_index_info('messages_duplicate_key') ORDER BY seqno") ==
+        std::vector<std::string>{"control_id", "sending_facility", "sending_application", "source"});
+  // The lookup the writer makes is answered from that index.
+  const auto plan = query_texts(path,
+                                "EXPLAIN QUERY PLAN SELECT id, ack FROM messages"
+                                " WHERE source = 'a' AND sending_application = 'b' AND sending_facility = 'c'"
+                                " AND control_id = 'd' AND status = 'accepted' AND received_at_us >= 0"
+                                " ORDER BY id LIMIT 1",
+                                3);
+  REQUIRE_FALSE(plan.empty());
+  bool uses_index = false;
+  for (const auto& line : plan) uses_index = uses_index || line.find("messages_duplicate_key") != std::string::npos;
+  CHECK(uses_index);
+  auto again = append_wait(**store, make_record("OLD1"));
+  REQUIRE(again.ok());
+  CHECK(again->duplicate);
+  CHECK(again->id == original);
+  CHECK((*store)->integrity_check().value() == "ok");
 }
