@@ -1,18 +1,20 @@
 // Duplicate detection (docs/specs/store.md STORE-4).
-#include <sqlite3.h>
-
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
+#include "tests/store/sqlite_file.h"
 #include "tests/store/store_test_util.h"
 
 using namespace lienthong;
 using namespace lienthong::store;
+using lienthong::testing::append_and_close;
 using lienthong::testing::append_wait;
+using lienthong::testing::exec_sql;
 using lienthong::testing::make_record;
 using lienthong::testing::options_for;
 using lienthong::testing::Outcomes;
+using lienthong::testing::query_texts;
 using lienthong::testing::TempDir;
 
 namespace {
@@ -146,45 +148,12 @@ TEST_CASE("the window: older originals, rejected originals, window 0 (STORE-4.3)
   }
 }
 
-namespace {
-// Runs the statements in `sql` on the file at `path`.
-void exec_sql(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
-
-// Runs the one statement `sql` on the file at `path` and returns column `column` of each row, as text.
-std::vector<std::string> query_texts(const std::string& path, const char* sql, int column = 0) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK);
-  std::vector<std::string> rows;
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    const unsigned char* text = sqlite3_column_text(st, column);
-    rows.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "");
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return rows;
-}
-}  // namespace
 
 TEST_CASE("a store of schema version 3 gets the duplicate index led by the control id, and its "
           "earlier messages are still found (STORE-4.1, STORE-5)", "[store]") {
   TempDir dir;
   const std::string path = dir.file("store.db");
-  std::int64_t original = 0;
-  {
-    auto store = SqliteStore::open(options_for(path));
-    REQUIRE(store.ok());
-    auto a = append_wait(**store, make_record("OLD1"));
-    REQUIRE(a.ok());
-    original = a->id;
-  }
+  const std::int64_t original = append_and_close(path, make_record("OLD1"));
   // Back to what version 3 had: the index led by the source.
   exec_sql(path,
            "DROP INDEX messages_duplicate_key;"

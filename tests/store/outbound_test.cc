@@ -3,6 +3,7 @@
 // order, counted per destination, and pruned by retention.
 #include <catch2/catch.hpp>
 
+#include "tests/store/sqlite_file.h"
 #include "tests/store/store_test_util.h"
 
 using namespace lienthong;
@@ -240,17 +241,6 @@ StoredRow stored_row(const std::string& path, std::int64_t id) {
   return row;
 }
 
-void exec(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
-  INFO((error ? error : ""));
-  sqlite3_free(error);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
-
 }  // namespace
 
 TEST_CASE("outbound bodies: stored as LZ4 by default, read back whole by every reader (STORE-10)", "[store]") {
@@ -354,7 +344,7 @@ TEST_CASE("outbound bodies: a store of schema version 2 is upgraded and its item
   // Back to what version 2 wrote: no codec columns, the body as is.
   const std::string downgrade = "ALTER TABLE outbound DROP COLUMN body_codec; ALTER TABLE outbound DROP COLUMN body_size;"
                                 " UPDATE outbound SET body = CAST('" + body + "' AS BLOB); PRAGMA user_version = 2;";
-  exec(path, downgrade.c_str());
+  lienthong::testing::exec_sql(path, downgrade.c_str());
 
   auto st = SqliteStore::open(options_for(path));
   REQUIRE(st.ok());
@@ -372,7 +362,7 @@ TEST_CASE("outbound bodies: a row that does not decode stops the read with the i
   auto st = SqliteStore::open(options_for(path));
   REQUIRE(st.ok());
   auto items = append_with(**st, "M1", {item_for("ehr", "P1", bundle_body("P1"))});
-  exec(path, ("UPDATE outbound SET body_size = body_size + 5 WHERE id = " + std::to_string(items[0].id)).c_str());
+  lienthong::testing::exec_sql(path, ("UPDATE outbound SET body_size = body_size + 5 WHERE id = " + std::to_string(items[0].id)).c_str());
   auto snapshot = (*st)->load_queue(QueueLoad{"ehr", 0, 100, false});
   REQUIRE_FALSE(snapshot.ok());
   CHECK_THAT(snapshot.error().message, Catch::Contains("item " + std::to_string(items[0].id) + ": stored body"));

@@ -6,11 +6,14 @@
 #include <fstream>
 
 #include "engine/store/schema.h"
+#include "tests/store/sqlite_file.h"
 #include "tests/store/store_test_util.h"
 
 using namespace lienthong;
 using namespace lienthong::store;
+using lienthong::testing::append_and_close;
 using lienthong::testing::append_wait;
+using lienthong::testing::query_texts;
 using lienthong::testing::make_record;
 using lienthong::testing::options_for;
 using lienthong::testing::TempDir;
@@ -114,26 +117,9 @@ TEST_CASE("list filters by time, type, trigger, control id glob and source", "[s
 TEST_CASE("a new file is migrated to the current schema and reopens (STORE-5)", "[store]") {
   TempDir dir;
   const std::string path = dir.file("store.db");
-  std::int64_t id = 0;
-  {
-    auto store = SqliteStore::open(options_for(path));
-    REQUIRE(store.ok());
-    auto out = append_wait(**store, make_record("KEEP1"));
-    REQUIRE(out.ok());
-    id = out->id;
-  }
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-  CHECK(sqlite3_column_int64(st, 0) == current_schema_version());
-  sqlite3_finalize(st);
-  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) == "wal");
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  const std::int64_t id = append_and_close(path, make_record("KEEP1"));
+  CHECK(query_texts(path, "PRAGMA user_version") == std::vector<std::string>{std::to_string(current_schema_version())});
+  CHECK(query_texts(path, "PRAGMA journal_mode") == std::vector<std::string>{"wal"});
 
   auto again = SqliteStore::open(options_for(path));
   REQUIRE(again.ok());

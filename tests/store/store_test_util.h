@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -81,6 +82,15 @@ inline Result<store::Appended> append_wait(store::Store& s, store::InboundRecord
     return Error{"test time-out waiting for the append callback", {}};
   }
   return future.get();
+}
+
+// Opens the store at `path`, appends `r`, closes the store; returns the new id.
+inline std::int64_t append_and_close(const std::string& path, store::InboundRecord r) {
+  auto opened = store::SqliteStore::open(options_for(path));
+  if (!opened.ok()) throw std::runtime_error("cannot open " + path + ": " + opened.error().message);
+  auto out = append_wait(**opened, std::move(r));
+  if (!out.ok()) throw std::runtime_error("append failed: " + out.error().message);
+  return out->id;
 }
 
 // Polls `done` until it is true, for up to 20 s (a time-out only against hangs).
