@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 
 const char kUsage[] =
     "usage: lienthong map [--mapping FILE] [--mappings DIR] --input MSG [--explain] [--tz ZONE] [--pretty]\n"
-    "                     [--encoding E] [--strict]\n"
+    "                     [--country C] [--encoding E] [--strict]\n"
     "\n"
     "Runs a mapping (docs/mapping.md) on the HL7 v2 message MSG ('-' reads stdin) and prints\n"
     "the output JSON on stdout. A file with several messages (batch, MLLP frames) prints one\n"
@@ -43,6 +43,9 @@ const char kUsage[] =
     "                \"inputs\": [\"PID-3[2].1\", ...]}, ...]} instead of the output alone\n"
     "--tz ZONE       zone for times without an offset: an IANA name or +07:00\n"
     "                (default Asia/Ho_Chi_Minh)\n"
+    "--country C     the sender's country when MSH-17 is empty (ISO 3166: VNM), as\n"
+    "                country() gives it; the shipped mappings read VNM/VN as a message\n"
+    "                from Viet Nam (docs/identifiers.md). Default: none\n"
     "--pretty        indent the JSON\n"
     "--encoding E    utf-8, cp1258, tcvn3, viscii, vni, latin1, ascii (default: MSH-18, else UTF-8)\n"
     "--strict        CR terminators only, all MSH header fields required\n"
@@ -65,11 +68,13 @@ struct MapArgs {
   bool explain = false;
   bool pretty = false;
   std::optional<std::string> tz;
+  std::string country;
   InputOptions input_options;
 };
 
 std::optional<MapArgs> parse_map_args(const std::vector<std::string>& words, std::string& why) {
-  static const std::set<std::string> kValues = {"--mapping", "--mappings", "--input", "--tz", "--encoding"};
+  static const std::set<std::string> kValues = {"--mapping", "--mappings", "--input", "--tz", "--country",
+                                                "--encoding"};
   static const std::set<std::string> kFlags = {"--explain", "--pretty", "--strict"};
   MapArgs a;
   bool have_input = false;
@@ -103,6 +108,7 @@ std::optional<MapArgs> parse_map_args(const std::vector<std::string>& words, std
       a.mappings_given = true;
     }
     if (name == "--tz") a.tz = *value;
+    if (name == "--country") a.country = *value;
     if (name == "--input") {
       a.input = *value;
       have_input = true;
@@ -229,6 +235,8 @@ int run_map(const std::vector<std::string>& args) {
     if (!zone.ok()) return usage_error("--tz: " + zone.error().message);
     run_options.zone = *zone;
   }
+  if (auto wrong = mapping::country_code_error(a.country)) return usage_error("--country: " + *wrong);
+  run_options.country = a.country;
 
   auto input = InputFile::read(a.input);
   if (!input.ok()) {

@@ -5,6 +5,7 @@
 
 #include "engine/core/route_loader.h"
 #include "engine/mapping/fhir_time.h"
+#include "engine/mapping/run.h"
 
 namespace lienthong::core {
 
@@ -123,6 +124,8 @@ Result<EngineConfig, ConfigErrors> check(const ConfigDocument& doc, const std::f
     root.error("time_zone", "expected an IANA zone name such as \"Asia/Ho_Chi_Minh\" or an offset such as \"+07:00\", found \"" +
                                 config.time_zone + "\"");
   }
+  config.country = root.string("country", config.country);
+  if (auto wrong = mapping::country_code_error(config.country)) root.error("country", *wrong);
   if (auto retention = root.object("retention")) {
     config.retention = read_retention(*retention);
     if (config.retention.drop_metadata && config.retention.after < config.store.duplicate_window) {

@@ -68,6 +68,7 @@ struct EngineConfig {
   std::shared_ptr<const RouteTable> routes;  // loaded and checked; empty table without routes_dir
   Unrouted unrouted = Unrouted::kAccept;
   std::string time_zone = "Asia/Ho_Chi_Minh";  // for mapped times that carry no offset
+  std::string country;  // ISO 3166 code of senders whose MSH-17 is empty (mapping country()); empty: none
   RetentionSettings retention;
   LogSettings log;
   unsigned threads = 2;            // io_context threads: listeners and intake

@@ -22,8 +22,10 @@ constexpr std::chrono::seconds kReleaseSweep{1};
 
 std::shared_ptr<const Router> make_router(const EngineConfig& config) {
   auto zone = mapping::TimeZone::from_name(config.time_zone);
-  return std::make_shared<const Router>(config.routes, config.unrouted,
-                                        zone.ok() ? *zone : mapping::TimeZone::ho_chi_minh());
+  mapping::RunOptions defaults;
+  defaults.zone = zone.ok() ? *zone : mapping::TimeZone::ho_chi_minh();
+  defaults.country = config.country;
+  return std::make_shared<const Router>(config.routes, config.unrouted, std::move(defaults));
 }
 
 // What a reload cannot change without a restart.

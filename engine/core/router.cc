@@ -4,20 +4,18 @@
 
 namespace lienthong::core {
 
-Router::Router(std::shared_ptr<const RouteTable> table, Unrouted unrouted, mapping::TimeZone zone)
-    : table_(std::move(table)), unrouted_(unrouted), zone_(std::move(zone)) {}
+Router::Router(std::shared_ptr<const RouteTable> table, Unrouted unrouted, mapping::RunOptions mapping)
+    : table_(std::move(table)), unrouted_(unrouted), mapping_(std::move(mapping)) {}
 
 Routing Router::route(const std::string& source, const hl7v2::Message& message, std::string_view raw) const {
   Routing out;
-  mapping::RunOptions options;
-  options.zone = zone_;
   for (const Route& r : table_->routes) {
     if (!r.takes(source, message)) continue;
     ++out.routes;
     std::string body;
     std::string failure;
     if (const mapping::MappingPlan* plan = r.plan_for(message)) {
-      auto mapped = mapping::run(*plan, message, options);
+      auto mapped = mapping::run(*plan, message, mapping_);
       if (mapped) {
         body = std::move(mapped->json);
       } else {

@@ -16,7 +16,7 @@
 
 #include "engine/core/route.h"
 #include "engine/hl7v2/message.h"
-#include "engine/mapping/fhir_time.h"
+#include "engine/mapping/run.h"
 #include "engine/store/outbound.h"
 
 namespace lienthong::core {
@@ -32,7 +32,8 @@ struct Routing {
 
 class Router {
  public:
-  Router(std::shared_ptr<const RouteTable> table, Unrouted unrouted, mapping::TimeZone zone);
+  // `mapping` holds what every mapping run is given: the zone and the default country.
+  Router(std::shared_ptr<const RouteTable> table, Unrouted unrouted, mapping::RunOptions mapping);
 
   // `raw` is the message as received: what a route without a mapping passes on.
   Routing route(const std::string& source, const hl7v2::Message& message, std::string_view raw) const;
@@ -41,7 +42,7 @@ class Router {
  private:
   std::shared_ptr<const RouteTable> table_;
   Unrouted unrouted_;
-  mapping::TimeZone zone_;
+  mapping::RunOptions mapping_;
 };
 
 }  // namespace lienthong::core

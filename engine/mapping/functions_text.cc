@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include "engine/mapping/functions.h"
+#include "engine/mapping/plan_nodes.h"
 #include "engine/mapping/run_state.h"
 #include "engine/mapping/text_utils.h"
 
@@ -239,6 +240,18 @@ Value fn_segment_index(RunState& run, const Expr&, Args a) {
   return Value::integer(static_cast<std::int64_t>(e->segment) + 1);
 }
 
+// MSH-17 when the message has one, else the configured country (MAP-5).
+Value fn_country(RunState& run, const Expr&, Args) {
+  constexpr std::uint16_t kCountry = 17;
+  if (run.segment_count() > 0 && run.segment_id(0) == pack_segment_id("MSH")) {
+    const hl7v2::Element field = run.field(0, kCountry);
+    Value sent = Value::element(field, 0, kCountry, 0, 0, 0);
+    if (!is_empty(sent)) return sent;
+  }
+  if (run.default_country.empty()) return Value();
+  return Value::plain_text(run.default_country);
+}
+
 // coalesce never runs from here: the parser makes it the lazy `??` node.
 Value fn_coalesce(RunState&, const Expr&, Args a) {
   for (const Value* v : a) {
@@ -271,6 +284,7 @@ const FunctionSpec kTextFunctions[] = {
     {"required", 2, 2, fn_required, nullptr},
     {"error", 1, 1, fn_error, nullptr},
     {"segment_index", 1, 1, fn_segment_index, nullptr},
+    {"country", 0, 0, fn_country, nullptr},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "engine/mapping/run.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include <rapidjson/document.h>
@@ -40,6 +41,7 @@ Result<MappingOutput> run_with(const MappingPlan& plan, const hl7v2::Message& me
   const PlanBody& body = plan.body();
   RunState state(message, body.slot_count, options.zone, allocator, options.explain, buffers);
   state.set_json_input(json);
+  state.default_country = options.country;
   MappingOutput output;
   JsonBuffer& out = buffers.out;
   out.truncate(0);
@@ -108,6 +110,13 @@ Result<MappingOutput> run(const MappingPlan& plan, const rapidjson::Value& input
     return Error{"this mapping's input is an HL7 v2 message, not JSON", plan.file()};
   }
   return run_in_pool(plan, no_message(), &input, options);
+}
+
+std::optional<std::string> country_code_error(std::string_view code) {
+  const bool letters = std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  if (code.empty() || ((code.size() == 2 || code.size() == 3) && letters)) return std::nullopt;
+  return "expected an ISO 3166-1 country code such as \"VNM\" (3 capital letters, or 2: \"VN\"), found \"" +
+         std::string(code) + "\"";
 }
 
 std::string explain_json(const std::vector<ExplainRecord>& records, bool pretty) {

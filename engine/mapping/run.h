@@ -12,6 +12,7 @@
 // runs may share one plan concurrently.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,9 @@ namespace lienthong::mapping {
 struct RunOptions {
   // The zone for times without an offset (MAP-7.2).
   TimeZone zone = TimeZone::ho_chi_minh();
+  // The country of a sender whose MSH-17 is empty (MAP-5 country()): an ISO
+  // 3166 code such as "VNM", or empty for none.
+  std::string country;
   // Collect an ExplainRecord for each value computed by an expression (MAP-10).
   bool explain = false;
   // Indented output (two spaces) instead of compact.
@@ -55,6 +59,10 @@ struct MappingOutput {
 // outlive the call. The other pairing is an Error.
 Result<MappingOutput> run(const MappingPlan& plan, const hl7v2::Message& message, const RunOptions& options = {});
 Result<MappingOutput> run(const MappingPlan& plan, const rapidjson::Value& input, const RunOptions& options = {});
+
+// Why `code` cannot be RunOptions::country (an ISO 3166-1 code: 2 or 3 capital
+// letters, "VNM" or "VN"), or nothing when it can; empty is allowed (no default).
+std::optional<std::string> country_code_error(std::string_view code);
 
 // The explain records as a JSON array of objects with the keys output,
 // mapping, path, expression, inputs.

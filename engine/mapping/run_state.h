@@ -105,6 +105,10 @@ class RunState {
     buffers_.constant_known.assign(count, 0);
   }
 
+  // What country() gives when MSH-17 is empty (RunOptions::country); it
+  // views the options, which outlive the run.
+  std::string_view default_country;
+
   // The skeleton node being evaluated: named by rejections and warnings.
   const SourceRef* where = nullptr;
 

@@ -183,3 +183,28 @@ TEST_CASE("cli map: ADT^A29 with the shipped mappings deletes the Patient by its
   CHECK(rejected.out.empty());
   CHECK(rejected.err.find("the patient has no identifier (PID-3, PID-2)") != std::string::npos);
 }
+
+TEST_CASE("cli map --country: a HIS that leaves MSH-17 empty gets the Vietnamese identifiers when the country "
+          "is configured (docs/identifiers.md)",
+          "[cli][map]") {
+  const std::string shipped = std::string(LIENTHONG_SOURCE_DIR) + "/mappings";
+  const std::string a08 =
+      "MSH|^~\\&|HIS|BV|LT|SYT|20241105083012+0700||ADT^A08|C31|P|2.4\r"
+      "EVN|A08|20241105083000\r"
+      "PID|1||BN1^^^BV^PI~HS4010123456789^^^BHXH^HC||Le^Tam^Van||19900101|M\r"
+      "PV1|1|I|NOI^101^2^BV\r";
+  auto vietnam = run_cli({"map", "--mappings", shipped, "--input", "-", "--country", "VNM"}, a08);
+  INFO(vietnam.err);
+  REQUIRE(vietnam.status == 0);
+  CHECK(vietnam.out.find("\"value\":\"BN1\",\"system\":\"http://fhir.ehealth.gov.vn/core/sid/patient-internal-id\"") !=
+        std::string::npos);
+  CHECK(vietnam.out.find("\"text\":\"Le Van Tam\"") != std::string::npos);
+
+  // Without it, PI is some facility's id under a local system, as for any other country.
+  auto elsewhere = run_cli({"map", "--mappings", shipped, "--input", "-"}, a08);
+  REQUIRE(elsewhere.status == 0);
+  CHECK(elsewhere.out.find("patient-internal-id") == std::string::npos);
+  CHECK(elsewhere.out.find("\"text\":\"Le Van Tam\"") == std::string::npos);
+
+  CHECK(run_cli({"map", "--mappings", shipped, "--input", "-", "--country", "Viet Nam"}, a08).status == 64);
+}

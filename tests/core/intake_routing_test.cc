@@ -40,7 +40,7 @@ std::shared_ptr<const Router> router_for(const TempDir& dir, const std::string& 
   auto table = load_routes(c, errors);
   INFO((errors.empty() ? std::string() : errors.front()));
   REQUIRE(table != nullptr);
-  return std::make_shared<const Router>(table, unrouted, mapping::TimeZone::ho_chi_minh());
+  return std::make_shared<const Router>(table, unrouted, mapping::RunOptions{});
 }
 
 std::string ack_field(const std::string& ack, const char* segment, std::size_t field) {

@@ -92,7 +92,7 @@ TEST_CASE("routes: conditions select messages; keys come from the patient identi
   REQUIRE(table->routes.size() == 2);
   CHECK(table->routes[0].name == "a-inpatients");
 
-  Router router(table, Unrouted::kAccept, mapping::TimeZone::ho_chi_minh());
+  Router router(table, Unrouted::kAccept, mapping::RunOptions{});
   hl7v2::Message adt = parse(kAdt);
   Routing r = router.route("mllp", adt, kAdt);
   REQUIRE(r.routes == 1);
@@ -129,7 +129,7 @@ TEST_CASE("router: the shipped ADT mapping makes the body; a rejecting mapping a
   auto table = load_routes(context_for(dir), errors);
   INFO(joined(errors));
   REQUIRE(table != nullptr);
-  Router router(table, Unrouted::kReject, mapping::TimeZone::ho_chi_minh());
+  Router router(table, Unrouted::kReject, mapping::RunOptions{});
   hl7v2::Message adt = parse(kAdt);
   Routing r = router.route("mllp", adt, kAdt);
   REQUIRE(r.outbound.size() == 1);
@@ -153,7 +153,7 @@ TEST_CASE("router: the shipped ADT mapping makes the body; a rejecting mapping a
   auto strict = load_routes(c, errors);
   INFO(joined(errors));
   REQUIRE(strict != nullptr);
-  Routing refused = Router(strict, Unrouted::kAccept, mapping::TimeZone::ho_chi_minh()).route("mllp", adt, kAdt);
+  Routing refused = Router(strict, Unrouted::kAccept, mapping::RunOptions{}).route("mllp", adt, kAdt);
   REQUIRE(refused.rejected);
   CHECK(refused.rejected->find("PID-18 (account number) is required") != std::string::npos);
   CHECK(refused.outbound.empty());
@@ -162,9 +162,33 @@ TEST_CASE("router: the shipped ADT mapping makes the body; a rejecting mapping a
         R"({"mapping": "strict.json", "on_mapping_error": "dead", "to": [{"destination": "ehr"}]})");
   auto dead = load_routes(c, errors);
   REQUIRE(dead != nullptr);
-  Routing kept = Router(dead, Unrouted::kAccept, mapping::TimeZone::ho_chi_minh()).route("mllp", adt, kAdt);
+  Routing kept = Router(dead, Unrouted::kAccept, mapping::RunOptions{}).route("mllp", adt, kAdt);
   CHECK_FALSE(kept.rejected);
   REQUIRE(kept.outbound.size() == 1);
   CHECK(kept.outbound[0].status == "dead");
   CHECK(kept.outbound[0].error.find("PID-18 (account number) is required") != std::string::npos);
+}
+
+TEST_CASE("router: every mapping run gets the configured zone and country (config time_zone, country)", "[routes]") {
+  TempDir dir;
+  RouteContext c = context_for(dir);
+  c.mappings_root = dir.path() / "mappings";
+  write(dir.path() / "mappings/sender.json",
+        R"({"country": "${country()}", "at": "${dateTime(/MSH-7)}", "seen": "${dateTime('202401011200')}"})");
+  write(dir.path() / "routes/ehr.json", R"({"mapping": "sender.json", "to": [{"destination": "ehr"}]})");
+  std::vector<std::string> errors;
+  auto table = load_routes(c, errors);
+  INFO(joined(errors));
+  REQUIRE(table != nullptr);
+  mapping::RunOptions options;
+  options.zone = mapping::TimeZone::fixed(5 * 60 + 30);
+  options.country = "VNM";
+  const hl7v2::Message adt = parse(kAdt);  // MSH-17 empty; MSH-7 with its own offset
+  Routing routed = Router(table, Unrouted::kAccept, options).route("mllp", adt, kAdt);
+  REQUIRE(routed.outbound.size() == 1);
+  CHECK(routed.outbound[0].body ==
+        R"({"country":"VNM","at":"2024-01-01T12:00:00+07:00","seen":"2024-01-01T12:00:00+05:30"})");
+  Routing plain = Router(table, Unrouted::kAccept, mapping::RunOptions{}).route("mllp", adt, kAdt);
+  REQUIRE(plain.outbound.size() == 1);
+  CHECK(plain.outbound[0].body == R"({"at":"2024-01-01T12:00:00+07:00","seen":"2024-01-01T12:00:00+07:00"})");
 }

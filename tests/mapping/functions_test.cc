@@ -146,3 +146,31 @@ TEST_CASE("base64 and search_token", "[mapping][functions]") {
   CHECK(dir.eval("search_token('\xc4\x91')") == "\"%C4%91\"");
   CHECK(dir.eval("search_token(OBX[2]-3.1)") == "\"HBA1C\"");
 }
+
+TEST_CASE("MAP-5 country(): MSH-17 when sent, else the configured country, else nothing", "[mapping][functions]") {
+  MappingDir dir;
+  const std::string skeleton = R"({"c": "${country()}", "vn": "${country() in ['VNM', 'VN']}"})";
+  lienthong::mapping::RunOptions vietnam;
+  vietnam.country = "VNM";
+  // kOru leaves MSH-17 empty.
+  CHECK(dir.map(skeleton) == R"({"vn":false})");
+  CHECK(dir.map(skeleton, lienthong::testing::kOru, vietnam) == R"({"c":"VNM","vn":true})");
+  // What the sender says wins over the configured country.
+  const std::string from_laos = "MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5.1|||AL|NE|LAO\nPID|1||X\n";
+  CHECK(dir.map(skeleton, from_laos, vietnam) == R"({"c":"LAO","vn":false})");
+  // An explicit null ("") in MSH-17 says nothing: the configured country applies.
+  const std::string null_country = "MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5.1|||AL|NE|\"\"\nPID|1||X\n";
+  CHECK(dir.map(skeleton, null_country, vietnam) == R"({"c":"VNM","vn":true})");
+}
+
+TEST_CASE("MAP-5 country codes the configuration and the CLI accept", "[mapping][functions]") {
+  using lienthong::mapping::country_code_error;
+  CHECK_FALSE(country_code_error(""));
+  CHECK_FALSE(country_code_error("VNM"));
+  CHECK_FALSE(country_code_error("VN"));
+  for (const char* wrong : {"vnm", "V", "VNMM", "V1M", "VN "}) {
+    auto why = country_code_error(wrong);
+    REQUIRE(why);
+    CHECK_THAT(*why, Catch::Contains(std::string("found \"") + wrong + "\""));
+  }
+}
