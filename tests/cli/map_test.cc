@@ -208,3 +208,31 @@ TEST_CASE("cli map --country: a HIS that leaves MSH-17 empty gets the Vietnamese
 
   CHECK(run_cli({"map", "--mappings", shipped, "--input", "-", "--country", "Viet Nam"}, a08).status == 64);
 }
+
+TEST_CASE("cli map: numeric results with the shipped ORU mapping: limits in NM keep their comparator, an SN "
+          "number is never a unit, a CQ's unit is its own",
+          "[cli][map]") {
+  const std::string shipped = std::string(LIENTHONG_SOURCE_DIR) + "/mappings";
+  const std::string oru =
+      "MSH|^~\\&|LIS|BV|LT|SYT|20241105083012+0700||ORU^R01|R1|P|2.5\r"
+      "PID|1||P3^^^BV^PI||Tran^B\r"
+      "OBR|1|X||GLU\r"
+      "OBX|1|NM|A||<5|mmol/L\r"
+      "OBX|2|NM|B||>= 0.5|g/L\r"
+      "OBX|3|NM|C||<5x|g/L\r"
+      "OBX|4|SN|D||>^10\r"
+      "OBX|5|CQ|E||12^mg\r"
+      "OBX|6|NM|F||7.25|g/L\r";
+  auto r = run_cli({"map", "--mappings", shipped, "--input", "-"}, oru);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  for (const char* value : {R"("valueQuantity":{"value":5,"comparator":"<","unit":"mmol/L"})",
+                            R"("valueQuantity":{"value":0.5,"comparator":">=","unit":"g/L"})",
+                            R"("valueString":"<5x")",
+                            R"("valueQuantity":{"value":10,"comparator":">"})",
+                            R"("valueQuantity":{"value":12,"unit":"mg"})",
+                            R"("valueQuantity":{"value":7.25,"unit":"g/L"})"}) {
+    INFO(value);
+    CHECK(r.out.find(value) != std::string::npos);
+  }
+}
