@@ -12,6 +12,13 @@
 namespace lienthong::cli {
 
 int run_check(const std::vector<std::string>& arguments) {
+  if (asks_for_help(arguments)) {
+    std::fputs("usage: lienthong check [--config FILE]\n"
+               "Reads FILE (default samples/lienthong.json) with its routes and mappings as `run` would,\n"
+               "prints every error with its file and JSON path, or a summary. Exit 0 ok, 2 errors.\n",
+               stdout);
+    return kExitOk;
+  }
   std::vector<std::string> args = arguments;
   auto file = take_config_option(args);
   if (!file.ok() || !args.empty()) {

@@ -36,5 +36,8 @@ int open_store_reader(const std::string& config_file, const char* verb, core::En
                       std::unique_ptr<store::SqliteStore>& store);
 // Takes "--config FILE" out of args (in place); returns the file (default if absent), or Error for a missing value.
 Result<std::string> take_config_option(std::vector<std::string>& args);
+// Whether a verb's arguments ask for its help (--help or -h): the verb then prints its
+// usage on stdout and exits 0, whatever else was given.
+bool asks_for_help(const std::vector<std::string>& args);
 
 }  // namespace lienthong::cli

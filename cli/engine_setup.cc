@@ -1,5 +1,6 @@
 // What the engine verbs share: the adapter registry (the one place that names
 // concrete adapters), reading --config and opening the store for reading.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -64,6 +65,10 @@ int open_store_reader(const std::string& config_file, const char* verb, core::En
   }
   store = std::move(*opened);
   return kExitOk;
+}
+
+bool asks_for_help(const std::vector<std::string>& args) {
+  return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
 }
 
 Result<std::string> take_config_option(std::vector<std::string>& args) {

@@ -30,6 +30,10 @@ std::string lines(std::string text) {
 }  // namespace
 
 int run_messages(const std::vector<std::string>& arguments) {
+  if (asks_for_help(arguments)) {
+    std::fputs(kMessagesUsage, stdout);
+    return kExitOk;
+  }
   std::vector<std::string> args = arguments;
   auto config_file = take_config_option(args);
   if (!config_file.ok() || args.empty() || (args[0] != "list" && args[0] != "show")) {

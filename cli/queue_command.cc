@@ -34,6 +34,10 @@ bool all_digits(const std::string& s) {
 }  // namespace
 
 int run_queue(const std::vector<std::string>& arguments) {
+  if (asks_for_help(arguments)) {
+    std::fputs(kQueueUsage, stdout);
+    return kExitOk;
+  }
   std::vector<std::string> args = arguments;
   auto config_file = take_config_option(args);
   if (!config_file.ok() || !args.empty()) {
@@ -79,6 +83,10 @@ int run_queue(const std::vector<std::string>& arguments) {
 }
 
 int run_replay(const std::vector<std::string>& arguments) {
+  if (asks_for_help(arguments)) {
+    std::fputs(kReplayUsage, stdout);
+    return kExitOk;
+  }
   std::vector<std::string> args = arguments;
   auto config_file = take_config_option(args);
   store::ReplayRequest request;

@@ -12,6 +12,14 @@
 namespace lienthong::cli {
 
 int run_run(const std::vector<std::string>& arguments) {
+  if (asks_for_help(arguments)) {
+    std::fputs("usage: lienthong run [--config FILE]\n"
+               "Runs the engine with FILE (default samples/lienthong.json; docs/configuration.md) until\n"
+               "SIGTERM or SIGINT; SIGHUP reloads the config. Exit 0 after a clean stop, 2 when the\n"
+               "config or the store cannot be used (every error printed).\n",
+               stdout);
+    return kExitOk;
+  }
   std::vector<std::string> args = arguments;
   auto file = take_config_option(args);
   if (!file.ok() || !args.empty()) {

@@ -1,6 +1,7 @@
 // `lienthong send [--config FILE] [--host H] [--port P] [--timeout MS] FILE...`:
 // sends each message (plain, batch or MLLP-framed files) over MLLP and prints
-// "<MSA-1> <MSA-2>" per ACK. Exit 0 when every answer was AA/CA, 1 otherwise.
+// "<MSA-1> <MSA-2>" per ACK, followed for a negative ACK by the reason it gives
+// (MSA-3, ERR-8, ERR-3's text). Exit 0 when every answer was AA/CA, 1 otherwise.
 // Host and port default to the config's first MLLP listener (127.0.0.1:2575
 // when there is no config).
 #include <cstdio>
@@ -10,12 +11,50 @@
 #include "cli/engine_commands.h"
 #include "cli/hl7_command.h"
 #include "cli/input.h"
+#include "engine/hl7v2/parser.h"
 
 namespace lienthong::cli {
 
 namespace {
 
 const char kSendUsage[] = "usage: lienthong send [--config FILE] [--host H] [--port P] [--timeout MS] FILE...\n";
+
+const char kSendHelp[] =
+    "\n"
+    "Sends each message of each FILE ('-' reads stdin; plain, batch or MLLP-framed) over MLLP,\n"
+    "one at a time, and prints one line per ACK: MSA-1 and MSA-2, then for an answer other\n"
+    "than AA/CA the reason it gives (MSA-3, ERR-8, the text of ERR-3).\n"
+    "--config FILE  take host and port from the config's first MLLP listener\n"
+    "               (default samples/lienthong.json when it exists, else 127.0.0.1:2575)\n"
+    "--host H, --port P  where to send\n"
+    "--timeout MS   connect and ACK time limit (default 30000)\n"
+    "Exit status: 0 every answer AA/CA; 1 otherwise or a message got no ACK; 2 bad input or\n"
+    "config; 64 usage error; 66 a FILE not readable.\n";
+
+// What a negative ACK says of why: MSA-3, ERR-8 (user message), ERR-3's text, in that order,
+// each once; empty when it says nothing.
+std::string ack_reason(const std::string& raw) {
+  auto ack = hl7v2::parse(raw);
+  if (!ack.ok()) return {};
+  std::vector<std::string> parts;
+  auto add = [&parts](std::string text) {
+    if (text.empty()) return;
+    for (const std::string& p : parts) {
+      if (p == text) return;
+    }
+    parts.push_back(std::move(text));
+  };
+  if (auto msa = ack->find("MSA")) add(msa->field(3).text());
+  for (std::size_t i = 0; i < ack->segment_count(); ++i) {
+    const hl7v2::Segment err = ack->segment(i);
+    if (err.id() != "ERR") continue;
+    add(err.field(8).text());
+    add(err.field(3).component(2).text());
+  }
+  std::string joined;
+  for (const std::string& p : parts) joined += (joined.empty() ? "" : "; ") + p;
+  return joined;
+}
 
 bool parse_number(const std::string& text, unsigned long max, unsigned long& out) {
   if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return false;
@@ -26,6 +65,11 @@ bool parse_number(const std::string& text, unsigned long max, unsigned long& out
 }  // namespace
 
 int run_send(const std::vector<std::string>& arguments) {
+  if (asks_for_help(arguments)) {
+    std::fputs(kSendUsage, stdout);
+    std::fputs(kSendHelp, stdout);
+    return kExitOk;
+  }
   std::vector<std::string> args = arguments;
   bool explicit_config = false;
   for (const auto& a : args) explicit_config |= a == "--config" || a.rfind("--config=", 0) == 0;
@@ -96,7 +140,9 @@ int run_send(const std::vector<std::string>& arguments) {
         all_accepted = false;
         continue;
       }
-      std::printf("%s %s\n", ack->code.c_str(), ack->control_id.c_str());
+      const std::string reason = ack->accepted() ? std::string() : ack_reason(ack->raw);
+      std::printf("%s %s%s%s\n", ack->code.c_str(), ack->control_id.c_str(), reason.empty() ? "" : ": ",
+                  reason.c_str());
       std::fflush(stdout);
       all_accepted &= ack->accepted();
     }

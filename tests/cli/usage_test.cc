@@ -17,6 +17,13 @@ TEST_CASE("cli: --help, --version", "[cli][usage]") {
   CHECK(h7.status == 0);
   CHECK(h7.out.find("lienthong hl7 get") != std::string::npos);
   CHECK(h7.out.find("--encoding") != std::string::npos);
+  // Every verb explains itself on --help, on stdout, with status 0.
+  for (const char* verb : {"map", "send", "queue", "replay", "messages", "run", "check"}) {
+    auto verb_help = run_cli({verb, "--help"});
+    INFO(verb);
+    CHECK(verb_help.status == 0);
+    CHECK(verb_help.out.find(std::string("usage: lienthong ") + verb) != std::string::npos);
+  }
   auto v = run_cli({"--version"});
   CHECK(v.status == 0);
   CHECK(v.out.rfind("lienthong 0.", 0) == 0);

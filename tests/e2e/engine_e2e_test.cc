@@ -82,7 +82,10 @@ TEST_CASE("e2e: a malformed message is answered AR and stored as rejected") {
   auto file = write_file(engine, "bad.hl7", "MSH|^~\\&|HIS|BV|LT|SYT|20240131||ADT^A01|BAD-1|P|2.5.1\rPID|1||\xff\xfe\r");
   auto sent = run_cli({"send", "--config", engine.config(), file});
   CHECK(sent.status == 1);
-  CHECK(sent.out == "AR BAD-1\n");
+  // The line gives the reason the answer carries (ERR-8, then ERR-3's text).
+  CHECK(sent.out ==
+        "AR BAD-1: byte 62: byte 0xFF is not valid UTF-8; if the sender uses a legacy encoding, set it "
+        "(cp1258, tcvn3, viscii, vni, latin1); Data type error\n");
   auto listed = run_cli({"messages", "list", "--config", engine.config()});
   CHECK(listed.out.find("rejected") != std::string::npos);
   CHECK(engine.stop(SIGTERM) == 0);
