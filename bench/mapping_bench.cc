@@ -11,8 +11,10 @@
 //                           (bench/data/mappings/hl7v2/*_simple.json: a few
 //                           resources, no includes), the floor of what a mapping costs
 //
-// Messages: samples/messages/adt_a01.hl7 (ADT^A01, 2 KB) and
-// bench/data/oru_r01_50obx.hl7 (ORU^R01 with 50 OBX, 7 KB).
+// Messages: samples/messages/adt_a01.hl7 (ADT^A01, 2 KB),
+// bench/data/oru_r01_50obx.hl7 (ORU^R01 with 50 OBX, 7 KB) and
+// bench/data/adt_a01_load.hl7 (mllp_load's built-in 425-byte ADT^A01: the end-to-end
+// benchmark's message, so its mapping cost can be read beside bench/delivery_load.sh).
 //
 // Counters: items_per_second and bytes_per_second (messages and input bytes),
 // allocs_per_msg and alloc_bytes_per_msg (heap allocations per conversion and
@@ -82,6 +84,9 @@ const Sample kSamples[] = {
      "hl7v2/adt_simple.json"},
     {"oru_r01_50obx", fs::path(LIENTHONG_SOURCE_DIR) / "bench/data/oru_r01_50obx.hl7", "hl7v2/oru_r01.json",
      "hl7v2/oru_simple.json"},
+    // mllp_load's built-in message: what the end-to-end benchmark maps.
+    {"adt_a01_load", fs::path(LIENTHONG_SOURCE_DIR) / "bench/data/adt_a01_load.hl7", "hl7v2/adt.json",
+     "hl7v2/adt_simple.json"},
 };
 
 const Sample& sample(std::string_view name) {
@@ -222,8 +227,10 @@ void BM_MapSimple(benchmark::State& state, const char* name) {
 
 BENCHMARK_CAPTURE(BM_Parse, adt_a01, "adt_a01");
 BENCHMARK_CAPTURE(BM_Parse, oru_r01_50obx, "oru_r01_50obx");
+BENCHMARK_CAPTURE(BM_Parse, adt_a01_load, "adt_a01_load");
 BENCHMARK_CAPTURE(BM_Map, adt_a01, "adt_a01");
 BENCHMARK_CAPTURE(BM_Map, oru_r01_50obx, "oru_r01_50obx");
+BENCHMARK_CAPTURE(BM_Map, adt_a01_load, "adt_a01_load");
 BENCHMARK_CAPTURE(BM_MapSimple, adt_a01, "adt_a01");
 BENCHMARK_CAPTURE(BM_MapSimple, oru_r01_50obx, "oru_r01_50obx");
 
