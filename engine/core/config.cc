@@ -124,6 +124,11 @@ Result<EngineConfig, ConfigErrors> check(const ConfigDocument& doc, const std::f
     root.error("time_zone", "expected an IANA zone name such as \"Asia/Ho_Chi_Minh\" or an offset such as \"+07:00\", found \"" +
                                 config.time_zone + "\"");
   }
+  config.stats_interval = root.duration("stats_interval", config.stats_interval, std::chrono::microseconds(0),
+                                        std::chrono::hours(24));
+  if (config.stats_interval.count() != 0 && config.stats_interval < std::chrono::seconds(1)) {
+    root.error("stats_interval", "expected \"0s\" (no stats lines) or at least \"1s\"");
+  }
   config.country = root.string("country", config.country);
   if (auto wrong = mapping::country_code_error(config.country)) root.error("country", *wrong);
   if (auto retention = root.object("retention")) {

@@ -73,6 +73,7 @@ struct EngineConfig {
   LogSettings log;
   unsigned threads = 2;            // io_context threads: listeners and intake
   unsigned delivery_threads = 1;   // delivery's own io_context threads
+  std::chrono::microseconds stats_interval = std::chrono::seconds(60);  // engine.stats lines; 0: none
 };
 
 using ConfigErrors = std::vector<std::string>;

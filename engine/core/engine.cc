@@ -49,6 +49,7 @@ Engine::~Engine() = default;
 
 void Engine::apply(const EngineConfig& config) {
   intake_.set_router(make_router(config));
+  stats_.set_interval(config.stats_interval);
   if (retention_) retention_->stop();
   retention_ = config.retention.enabled ? Retention::start(io_, store_, config.retention) : nullptr;
 }
@@ -187,8 +188,8 @@ void Engine::run() {
     });
   };
   wait_hangup();
-  // Retired listeners are let go of soon after their last connection closes,
-  // not only at the next reload.
+  // Once a second: retired listeners are let go of soon after their last
+  // connection closes, not only at the next reload; the stats lines are due.
   boost::asio::steady_timer sweep(io_);
   std::atomic<bool> sweeping{true};
   std::function<void()> arm_sweep = [&] {
@@ -197,6 +198,7 @@ void Engine::run() {
       // Cancelled at shutdown, or fired just before: no new wait keeps the threads.
       if (ec || !sweeping) return;
       release_retired();
+      stats_.tick(EngineStats::Clock::now(), intake_.counters(), delivery_.counters());
       arm_sweep();
     });
   };

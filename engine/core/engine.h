@@ -27,6 +27,7 @@
 #include "engine/core/adapter_registry.h"
 #include "engine/core/config.h"
 #include "engine/core/delivery.h"
+#include "engine/core/engine_stats.h"
 #include "engine/core/intake.h"
 #include "engine/core/retention.h"
 #include "engine/store/store.h"
@@ -73,6 +74,7 @@ class Engine {
   // retired_mu_: reloads, the sweep timer and shutdown touch it from their threads.
   std::mutex retired_mu_;
   std::vector<std::unique_ptr<Listener>> retired_;
+  EngineStats stats_;  // ticked by the once-a-second timer of run()
 };
 
 }  // namespace lienthong::core

@@ -34,7 +34,7 @@ TEST_CASE("config: a good file resolves the store path from the config's directo
     "threads": 3, "delivery_threads": 2,
     "listeners": [{"type": "tcp", "name": "adt", "port": 2575}],
     "log": {"level": "debug", "format": "json"},
-    "country": "VNM",
+    "country": "VNM", "stats_interval": "5m",
   })", "/etc/lt/samples/lienthong.json", test_registry());
   REQUIRE(c.ok());
   CHECK(c->store.path == "/etc/lt/data/lienthong.db");
@@ -51,6 +51,7 @@ TEST_CASE("config: a good file resolves the store path from the config's directo
   CHECK(c->log.level == core::log::Level::kDebug);
   CHECK(c->log.format == core::log::Format::kJson);
   CHECK(c->country == "VNM");
+  CHECK(c->stats_interval == std::chrono::minutes(5));
 }
 
 TEST_CASE("config: every error of the whole file is returned") {
@@ -65,6 +66,7 @@ TEST_CASE("config: every error of the whole file is returned") {
     ],
     "log": {"level": "loud"},
     "country": "Viet Nam",
+    "stats_interval": "500ms",
     "extra": true
   })", "lienthong.json", test_registry());
   REQUIRE_FALSE(c.ok());
@@ -79,6 +81,7 @@ TEST_CASE("config: every error of the whole file is returned") {
       "lienthong.json: $.listeners[1].port: port 2575 is already used by listener \"adt\"",
       "lienthong.json: $.listeners[2].type: expected one of \"tcp\", found \"ftp\"",
       "lienthong.json: $.listeners[3].type: missing required key",
+      "lienthong.json: $.stats_interval: expected \"0s\" (no stats lines) or at least \"1s\"",
       "lienthong.json: $.country: expected an ISO 3166-1 country code such as \"VNM\" (3 capital letters, or 2: \"VN\"), found \"Viet Nam\"",
       "lienthong.json: $.extra: unknown key",
   };

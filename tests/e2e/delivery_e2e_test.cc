@@ -57,7 +57,8 @@ void write_config(const EngineProcess& engine, const std::string& ehr_url, const
       {"type": "fhir", "name": "lab", "url": ")" << lab_url << R"(", "max_attempts": 2,
        "backoff_initial": "20ms", "backoff_max": "100ms"}
     ],
-    "threads": 2
+    "threads": 2,
+    "stats_interval": "1s"
   })";
   std::ofstream(engine.dir() / "routes" / "adt.json")
       << R"({"when": {"message": "ADT^*"}, "mapping": "hl7v2/adt.json", "to": [{"destination": "ehr"}]})";
@@ -153,6 +154,15 @@ TEST_CASE("e2e delivery: 503 and 429 for a while, then everything arrives once, 
   REQUIRE(queue.status == 0);
   INFO(queue.out);
   CHECK(std::regex_search(queue.out, std::regex("ehr +0 +[0-9-]+ +0 +0 +0 +96 ")));
+  // The periodic line counts what went out, per destination.
+  bool counted = false;
+  for (int i = 0; i < 50 && !counted; ++i) {
+    std::this_thread::sleep_for(100ms);
+    std::ifstream in(engine.log());
+    const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    counted = log.find("event=delivery.stats destination=ehr delivered=96 retried=42 dead=0") != std::string::npos;
+  }
+  CHECK(counted);
   CHECK(engine.stop(SIGTERM) == 0);
 }
 
