@@ -236,3 +236,28 @@ TEST_CASE("cli map: numeric results with the shipped ORU mapping: limits in NM k
     CHECK(r.out.find(value) != std::string::npos);
   }
 }
+
+TEST_CASE("cli map: a report sent as ED or RP keeps its content: DiagnosticReport.presentedForm (ORU), "
+          "DocumentReference.content (MDM)",
+          "[cli][map]") {
+  const std::string shipped = std::string(LIENTHONG_SOURCE_DIR) + "/mappings";
+  const std::string hand = std::string(LIENTHONG_SOURCE_DIR) + "/tests/mapping_inputs/hand/";
+  // A RIS's PDF (ED, Base64) in an ORU: R4 Observation has no attachment value, so the report
+  // carries it as issued.
+  auto oru = run_cli({"map", "--mappings", shipped, "--input", hand + "vn_oru_r01_ris_pdf.hl7"});
+  INFO(oru.err);
+  REQUIRE(oru.status == 0);
+  CHECK(oru.out.find(R"("presentedForm":[{"contentType":"application/pdf","data":"JVBERi0xLjQKJcfsj6IK","title":"Kết quả"}])") !=
+        std::string::npos);
+  // MDM: ED text (encoding A) is base64-encoded as UTF-8 text; Hex is not decoded, so it is left
+  // out rather than sent as if it were base64; RP is a link with its media type.
+  auto mdm = run_cli({"map", "--mappings", shipped, "--input", hand + "vn_mdm_t02_attachments.hl7"});
+  INFO(mdm.err);
+  REQUIRE(mdm.status == 0);
+  CHECK(mdm.out.find(R"({"attachment":{"contentType":"text/plain; charset=utf-8","data":"Tm9pIGR1bmcgdmFuIGJhbg==","title":"Bản in"}})") !=
+        std::string::npos);
+  CHECK(mdm.out.find(R"({"attachment":{"contentType":"application/pdf","url":"https://pacs.example.vn/study/1","title":"Liên kết"}})") !=
+        std::string::npos);
+  CHECK(mdm.out.find("FFD8FFE0") == std::string::npos);
+  CHECK(mdm.out.find("image/jpeg") == std::string::npos);
+}

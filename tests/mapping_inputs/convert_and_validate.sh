@@ -28,14 +28,21 @@ declare -A source_of
 while IFS=$'\t' read -r pattern expect; do
   [[ -z "$pattern" || "$pattern" == \#* ]] && continue
   shopt -s nullglob
-  files=("$CORPUS"/$pattern)
+  # ./PATH: a file of this directory (messages written for the project), else under the corpus.
+  if [[ "$pattern" == ./* ]]; then
+    root="$HERE"
+    files=("$HERE"/${pattern#./})
+  else
+    root="$CORPUS"
+    files=("$CORPUS"/$pattern)
+  fi
   shopt -u nullglob
   if [[ ${#files[@]} -eq 0 ]]; then
     fail "$pattern: no file matches"
     continue
   fi
   for f in "${files[@]}"; do
-    name="${f#"$CORPUS"/}"
+    name="${f#"$root"/}"
     out="$WORK/$(tr '/' '_' <<<"$name").json"
     status=0
     "$LIENTHONG" map --mappings "$MAPPINGS" --input "$f" >"$out" 2>"$out.err" || status=$?
