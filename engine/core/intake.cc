@@ -122,6 +122,11 @@ void Intake::submit(Inbound in, AnswerCallback done) {
   if (in.received_at_us == 0) in.received_at_us = unix_now_us();
   hl7v2::AckOptions ack_options;
   ack_options.control_id = next_control_id();
+  // MSH-7 of the answer in the configured zone (time_zone), not the host's: a container's
+  // clock is often UTC while the hospital reads its logs in local time.
+  if (auto router = router_.load()) {
+    ack_options.utc_offset_minutes = router->mapping_options().zone.offset_at(std::chrono::system_clock::now());
+  }
 
   if (stopping_.load()) {
     hl7v2::MshHeader header = hl7v2::read_header(in.bytes);

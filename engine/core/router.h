@@ -38,6 +38,8 @@ class Router {
   // `raw` is the message as received: what a route without a mapping passes on.
   Routing route(const std::string& source, const hl7v2::Message& message, std::string_view raw) const;
   const RouteTable& table() const { return *table_; }
+  // What every mapping run is given (also the zone of the ACKs' MSH-7).
+  const mapping::RunOptions& mapping_options() const { return mapping_; }
 
  private:
   std::shared_ptr<const RouteTable> table_;

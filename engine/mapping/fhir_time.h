@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,6 +38,8 @@ class TimeZone {
   // before ~1900) are truncated to minutes, as strftime's %z does. After a
   // zone's last transition its TZif footer (a POSIX TZ string) rules.
   int offset_for_local(int year, int month, int day, int hour, int minute, int second) const;
+  // The offset (minutes east of UTC) in force at `instant`, truncated to minutes likewise.
+  int offset_at(std::chrono::system_clock::time_point instant) const;
 
   struct Data;
 

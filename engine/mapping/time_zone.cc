@@ -304,6 +304,11 @@ const TimeZone& TimeZone::ho_chi_minh() {
 
 const std::string& TimeZone::name() const { return data_->name; }
 
+int TimeZone::offset_at(std::chrono::system_clock::time_point instant) const {
+  const std::int64_t utc = std::chrono::duration_cast<std::chrono::seconds>(instant.time_since_epoch()).count();
+  return data_->offset_at_utc(utc) / 60;
+}
+
 int TimeZone::offset_for_local(int year, int month, int day, int hour, int minute, int second) const {
   const Data& d = *data_;
   const std::int64_t local = days_from_civil(year, month, day) * kSecondsPerDay + hour * 3600 + minute * 60 + second;

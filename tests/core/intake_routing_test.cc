@@ -150,3 +150,32 @@ TEST_CASE("intake: unrouted messages are accepted, or answered AE 200 when confi
   CHECK((*listed)[0].status == "error");
   CHECK((*listed)[1].status == "accepted");
 }
+
+TEST_CASE("intake: the ACK's MSH-7 is in the configured zone, whatever the host's (ACK-2.3)", "[intake][routes]") {
+  TempDir dir;
+  auto st = store::SqliteStore::open(testing::options_for(dir.file("z.db")));
+  REQUIRE(st.ok());
+  Intake intake(**st);
+  std::filesystem::create_directories(dir.path() / "routes");
+  RouteContext c;
+  c.routes_dir = dir.path() / "routes";
+  c.mappings_root = dir.path() / "mappings";
+  c.listeners = {"adt"};
+  std::vector<std::string> errors;
+  auto table = load_routes(c, errors);
+  REQUIRE(table != nullptr);
+  for (const auto& [zone, suffix] : std::vector<std::pair<mapping::TimeZone, std::string>>{
+           {mapping::TimeZone::ho_chi_minh(), "+0700"}, {mapping::TimeZone::fixed(-5 * 60 - 30), "-0530"}}) {
+    mapping::RunOptions options;
+    options.zone = zone;
+    intake.set_router(std::make_shared<const Router>(table, Unrouted::kAccept, options));
+    std::string msg = kAdt;
+    msg.replace(msg.find("MSG0001"), 7, "Z" + suffix);
+    Answer a = submit(intake, msg);
+    CHECK(a.accepted);
+    const std::string stamp = ack_field(a.bytes, "MSH", 7);
+    INFO(stamp);
+    REQUIRE(stamp.size() == 19);  // YYYYMMDDHHMMSS+ZZZZ
+    CHECK(stamp.substr(14) == suffix);
+  }
+}

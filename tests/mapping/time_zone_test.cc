@@ -288,6 +288,13 @@ TEST_CASE("time zone: TZif footer with M.m.w.d daylight-saving rules") {
   CHECK(east->offset_for_local(2030, 11, 3, 1, 30, 0) == -240);  // twice: the earlier one
   CHECK(east->offset_for_local(2030, 11, 3, 2, 0, 0) == -300);
   CHECK(east->offset_for_local(2300, 7, 1, 12, 0, 0) == -240);
+  // offset_at: by instant (the ACK's MSH-7), on both sides of 2030-03-10 07:00 UTC.
+  auto at = [](int y, int mo, int d, int h, int mi) {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(utc(y, mo, d, h) + mi * 60));
+  };
+  CHECK(east->offset_at(at(2030, 3, 10, 6, 59)) == -300);
+  CHECK(east->offset_at(at(2030, 3, 10, 7, 0)) == -240);
+  CHECK(east->offset_at(at(1850, 7, 1, 12, 0)) == -296);
 
   auto south = TimeZone::from_name("Test/South");
   REQUIRE(south.ok());
