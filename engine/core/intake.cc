@@ -122,9 +122,11 @@ void Intake::submit(Inbound in, AnswerCallback done) {
   if (in.received_at_us == 0) in.received_at_us = unix_now_us();
   hl7v2::AckOptions ack_options;
   ack_options.control_id = next_control_id();
+  // One router for the whole message, even if a reload swaps it meanwhile.
+  const std::shared_ptr<const Router> router = router_.load();
   // MSH-7 of the answer in the configured zone (time_zone), not the host's: a container's
   // clock is often UTC while the hospital reads its logs in local time.
-  if (auto router = router_.load()) {
+  if (router) {
     ack_options.utc_offset_minutes = router->mapping_options().zone.offset_at(std::chrono::system_clock::now());
   }
 
@@ -158,7 +160,7 @@ void Intake::submit(Inbound in, AnswerCallback done) {
     record.status = "accepted";
     std::optional<std::string> rejected;
     bool no_route = false;
-    if (auto router = router_.load()) {
+    if (router) {
       Routing routing = router->route(in.source, *parsed, in.bytes);
       record.outbound = std::move(routing.outbound);
       rejected = std::move(routing.rejected);
