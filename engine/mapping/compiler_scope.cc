@@ -96,9 +96,17 @@ std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::
   auto use = std::make_unique<IncludeUse>();
   auto cached = includes_.find(key);
   if (private_copy || cached == includes_.end()) {
+    // MAP-9: a mistake inside the included file (or deeper) also names where it is
+    // included, so every line leads back to the file being compiled.
+    const std::size_t errors_before = errors_.size();
+    const std::string included_at = " (included at " + *file_ + ": " + path + ")";
+    auto name_the_place = [&] {
+      for (std::size_t i = errors_before; i < errors_.size(); ++i) errors_[i] += included_at;
+    };
     std::string why;
     const rapidjson::Document* doc = sources_.load(full, key, shown, errors_, why);
     if (doc == nullptr) {
+      name_the_place();
       if (!why.empty()) error(path, "cannot include '" + shown + "': " + why);
       return nullptr;
     }
@@ -126,6 +134,7 @@ std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::
     }
     file_ = saved_file;
     include_stack_.pop_back();
+    name_the_place();
     if (private_copy) {
       use->root = included_.back().get();
       use->file = static_cast<std::uint32_t>(included_.size() - 1);

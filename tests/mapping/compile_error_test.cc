@@ -80,18 +80,30 @@ TEST_CASE("MAP-9 include cycle", "[mapping][errors]") {
   dir.write("b.json", R"({"y": [{"$include": "a.json"}]})");
   CHECK(dir.errors(R"({"top": {"$include": "a.json"}})") ==
         Lines{dir.shown("b.json") + ": $.y[0].$include: include cycle: " + dir.shown("a.json") + " -> " +
-              dir.shown("b.json") + " -> " + dir.shown("a.json")});
+              dir.shown("b.json") + " -> " + dir.shown("a.json") + " (included at " + dir.shown("a.json") +
+              ": $.x.$include) (included at " + dir.shown("m.json") + ": $.top.$include)"});
   // Including oneself is the shortest cycle.
   CHECK(dir.errors(R"({"me": {"$include": "self.json"}})", "self.json") ==
         Lines{dir.shown("self.json") + ": $.me.$include: include cycle: " + dir.shown("self.json") + " -> " +
               dir.shown("self.json")});
 }
 
-TEST_CASE("MAP-9 errors inside an included file name that file", "[mapping][errors]") {
+TEST_CASE("MAP-9 errors inside an included file name that file, then every place it is included from",
+          "[mapping][errors]") {
   MappingDir dir;
   dir.write("inc.json", R"({"ok": 1, "bad": "${nope(1)}"})");
   CHECK(dir.errors(R"({"x": {"$include": "inc.json"}})") ==
-        Lines{dir.shown("inc.json") + ": $.bad: unknown function 'nope' (at column 3 of \"${nope(1)}\")"});
+        Lines{dir.shown("inc.json") + ": $.bad: unknown function 'nope' (at column 3 of \"${nope(1)}\") (included at " +
+              dir.shown("m.json") + ": $.x.$include)"});
+  // Two levels down (found by mapping_fuzz: a line that named only the innermost file did not
+  // say which mapping was being compiled); a syntax error in an included file too.
+  dir.write("outer.json", R"({"inner": {"$include": "inc.json"}})");
+  dir.write("broken.json", "{\"a\": }");
+  CHECK(dir.errors(R"({"y": {"$include": "outer.json"}, "z": {"$include": "broken.json"}})", "n.json") ==
+        Lines{dir.shown("inc.json") + ": $.bad: unknown function 'nope' (at column 3 of \"${nope(1)}\") (included at " +
+                  dir.shown("outer.json") + ": $.inner.$include) (included at " + dir.shown("n.json") + ": $.y.$include)",
+              dir.shown("broken.json") + ": line 1, column 7: Invalid value. (included at " + dir.shown("n.json") +
+                  ": $.z.$include)"});
 }
 
 TEST_CASE("MAP-9 bad regular expression", "[mapping][errors]") {
