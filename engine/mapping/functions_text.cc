@@ -38,11 +38,9 @@ Value fn_upper(RunState& run, const Expr&, Args a) {
   return made_text(run, to_upper(run.text(*a[0], scratch)));
 }
 
-// RFC 4648 base64 of the text's UTF-8 bytes (FHIR Attachment.data, base64Binary).
-Value fn_base64(RunState& run, const Expr&, Args a) {
+// RFC 4648 base64 of `in`'s bytes.
+std::string base64_of(std::string_view in) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string scratch;
-  const std::string_view in = run.text(*a[0], scratch);
   std::string out;
   out.reserve((in.size() + 2) / 3 * 4);
   std::size_t i = 0;
@@ -59,7 +57,42 @@ Value fn_base64(RunState& run, const Expr&, Args a) {
     out.push_back(rest == 2 ? kAlphabet[(n >> 6) & 63] : '=');
     out.push_back('=');
   }
-  return made_text(run, out);
+  return out;
+}
+
+// RFC 4648 base64 of the text's UTF-8 bytes (FHIR Attachment.data, base64Binary).
+Value fn_base64(RunState& run, const Expr&, Args a) {
+  std::string scratch;
+  return made_text(run, base64_of(run.text(*a[0], scratch)));
+}
+
+// The base64 of the bytes a hexadecimal text stands for (an ED with encoding Hex: "FFD8FF");
+// empty when the text is not pairs of hex digits (whitespace between them is allowed).
+Value fn_base64_hex(RunState& run, const Expr&, Args a) {
+  std::string scratch;
+  const std::string_view in = run.text(*a[0], scratch);
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string bytes;
+  bytes.reserve(in.size() / 2);
+  int high = -1;
+  for (char c : in) {
+    if (c == ' ' || c == '\r' || c == '\n' || c == '\t') continue;
+    const int d = digit(c);
+    if (d < 0) return Value();
+    if (high < 0) {
+      high = d;
+    } else {
+      bytes.push_back(static_cast<char>(high << 4 | d));
+      high = -1;
+    }
+  }
+  if (high >= 0) return Value();  // an odd number of digits
+  return made_text(run, base64_of(bytes));
 }
 
 // A value for a FHIR search URL (conditional create/update): FHIR's search
@@ -268,6 +301,7 @@ const FunctionSpec kTextFunctions[] = {
     {"lower", 1, 1, fn_lower, nullptr},
     {"trim", 1, 1, fn_trim, nullptr},
     {"base64", 1, 1, fn_base64, nullptr},
+    {"base64_hex", 1, 1, fn_base64_hex, nullptr},
     {"search_token", 1, 1, fn_search_token, nullptr},
     {"substr", 2, 3, fn_substr, nullptr},
     {"replace", 3, 3, fn_replace, nullptr},

@@ -249,8 +249,8 @@ TEST_CASE("cli map: a report sent as ED or RP keeps its content: DiagnosticRepor
   REQUIRE(oru.status == 0);
   CHECK(oru.out.find(R"("presentedForm":[{"contentType":"application/pdf","data":"JVBERi0xLjQKJcfsj6IK","title":"Kết quả"}])") !=
         std::string::npos);
-  // MDM: ED text (encoding A) is base64-encoded as UTF-8 text; Hex is not decoded, so it is left
-  // out rather than sent as if it were base64; RP is a link with its media type.
+  // MDM: ED text (encoding A) is base64-encoded as UTF-8 text; Hex is decoded, never sent as if
+  // it were base64; RP is a link with its media type.
   auto mdm = run_cli({"map", "--mappings", shipped, "--input", hand + "vn_mdm_t02_attachments.hl7"});
   INFO(mdm.err);
   REQUIRE(mdm.status == 0);
@@ -258,6 +258,7 @@ TEST_CASE("cli map: a report sent as ED or RP keeps its content: DiagnosticRepor
         std::string::npos);
   CHECK(mdm.out.find(R"({"attachment":{"contentType":"application/pdf","url":"https://pacs.example.vn/study/1","title":"Liên kết"}})") !=
         std::string::npos);
+  CHECK(mdm.out.find(R"({"attachment":{"contentType":"image/jpeg","data":"/9j/4A==","title":"Ảnh"}})") !=
+        std::string::npos);
   CHECK(mdm.out.find("FFD8FFE0") == std::string::npos);
-  CHECK(mdm.out.find("image/jpeg") == std::string::npos);
 }

@@ -139,6 +139,14 @@ TEST_CASE("base64 and search_token", "[mapping][functions]") {
   CHECK(dir.eval("base64('foo')") == "\"Zm9v\"");
   CHECK(dir.eval("base64('foobar')") == "\"Zm9vYmFy\"");
   CHECK(dir.eval("base64('Tr\xe1\xba\xa7n')") == "\"VHLhuqdu\"");
+  // base64_hex: the bytes hex digits stand for ("foobar" = 666F6F626172), either case, spaces
+  // between pairs; anything else gives nothing rather than wrong bytes.
+  CHECK(dir.eval("base64_hex('666F6F626172')") == "\"Zm9vYmFy\"");
+  CHECK(dir.eval("base64_hex('66 6f 6f')") == "\"Zm9v\"");
+  CHECK(dir.eval("base64_hex('FFD8FFE0')") == "\"/9j/4A==\"");
+  CHECK(dir.eval("base64_hex('666')") == "<absent>");
+  CHECK(dir.eval("base64_hex('66G6')") == "<absent>");
+  CHECK(dir.eval("base64_hex('')") == "<absent>");
   // FHIR search escapes first, then percent-encoding of all but unreserved bytes.
   CHECK(dir.eval("search_token('BN-001_a.b~c')") == "\"BN-001_a.b~c\"");
   CHECK(dir.eval("search_token('a b|c,d$e')") == "\"a%20b%5C%7Cc%5C%2Cd%5C%24e\"");
