@@ -5,6 +5,8 @@
 #include <mutex>
 
 #include "engine/mapping/compiler.h"
+
+#include "engine/base/regex_limits.h"
 #include "engine/mapping/include_reads.h"
 
 namespace lienthong::mapping {
@@ -44,6 +46,7 @@ Result<std::shared_ptr<const std::regex>> Compiler::regex(const std::string& pat
     auto found = built.find(pattern);
     if (found != built.end()) return found->second;
   }
+  if (auto problem = regex_pattern_problem(pattern)) return Error{*problem, {}};
   try {
     auto compiled = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
     std::lock_guard<std::mutex> lock(mutex);

@@ -53,7 +53,8 @@ TEST_CASE("routes: every mistake is reported with file and JSON path", "[routes]
   TempDir dir;
   write(dir.path() / "routes/bad.json", R"({
     "from": ["nosuch"],
-    "when": {"message": ["ADT^A01", "bad type!"], "paths": [{"path": "PID-x", "=": "1"}, {"path": "PV1-2"}]},
+    "when": {"message": ["ADT^A01", "bad type!"],
+             "paths": [{"path": "PID-x", "=": "1"}, {"path": "PV1-2"}, {"path": "PID-5", "regex": "a{44444444444444444444}"}]},
     "mapping": "hl7v2/nosuch.json",
     "to": [{"destination": "nowhere"}, {"destination": "relay"}, {"destination": "ehr", "key": "PID-"}],
     "extra": 1,
@@ -73,6 +74,25 @@ TEST_CASE("routes: every mistake is reported with file and JSON path", "[routes]
         std::string::npos);
   CHECK(all.find("bad.json: $.to[2].key: expected an HL7 v2 path") != std::string::npos);
   CHECK(all.find("bad.json: $.extra: unknown key") != std::string::npos);
+  // libstdc++ would overflow reading that count (engine/base/regex_limits.h).
+  CHECK(all.find("bad.json: $.when.paths[2].regex: expected an ECMAScript regular expression: a repetition count "
+                 "above 1000") != std::string::npos);
+}
+
+TEST_CASE("routes: a regex condition never reads a value longer than 4096 bytes (no stack overflow)", "[routes]") {
+  TempDir dir;
+  write(dir.path() / "routes/r.json",
+        R"({"when": {"paths": [{"path": "PID-5", "regex": "(N|G|U|Y|E|[A-Z])*$"}]}, "to": [{"destination": "relay"}]})");
+  std::vector<std::string> errors;
+  auto table = load_routes(context_for(dir), errors);
+  INFO(joined(errors));
+  REQUIRE(table != nullptr);
+  Router router(table, Unrouted::kAccept, mapping::RunOptions{});
+  CHECK(router.route("mllp", parse(kAdt), kAdt).routes == 1);
+  // 300,000 letters: the recursive matcher overflowed an 8 MB stack at about 30,000.
+  std::string long_name = kAdt;
+  long_name.replace(long_name.find("NGUYEN^VAN^AN"), 13, std::string(300000, 'N'));
+  CHECK(router.route("mllp", parse(long_name), long_name).routes == 0);
 }
 
 TEST_CASE("routes: conditions select messages; keys come from the patient identifier (DLV-2.3)", "[routes]") {

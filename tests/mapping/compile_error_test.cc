@@ -113,6 +113,11 @@ TEST_CASE("MAP-9 bad regular expression", "[mapping][errors]") {
   const std::string prefix = dir.shown("m.json") + ": $.m: bad regular expression '([': ";
   CHECK(errors[0].rfind(prefix, 0) == 0);
   CHECK(errors[0].find("(at column 17 of \"${PID-8 matches '(['}\")") != std::string::npos);
+  // A repetition count libstdc++ would overflow reading (found by mapping_fuzz).
+  const Lines huge = dir.errors(R"({"m": "${PID-8 matches '[A-Z]{44444444444444444444441}'}"})");
+  REQUIRE(huge.size() == 1);
+  CHECK(huge[0].find(dir.shown("m.json") + ": $.m: bad regular expression") == 0);
+  CHECK(huge[0].find("a repetition count above 1000") != std::string::npos);
   // The pattern must be a literal, so it can be checked now.
   CHECK(dir.errors(R"({"m": "${PID-8 matches PID-9}"})") ==
         Lines{dir.shown("m.json") + ": $.m: expected a regular expression in quotes after 'matches', found 'PID-9' "
