@@ -11,6 +11,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -23,26 +24,34 @@ inline constexpr unsigned long kRegexMaxRepeat = 1000;   // the largest count in
 
 // Why `pattern` is refused (a repetition count above kRegexMaxRepeat), or nothing.
 inline std::optional<std::string> regex_pattern_problem(std::string_view pattern) {
+  // Each number inside a brace, "{n}" or "{n,m}": counted digit by digit and capped, so no
+  // length overflows; a literal "a,5000" outside braces is not a count.
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] == '\\') {
       ++i;  // an escaped character, "\{" included
       continue;
     }
-    if (pattern[i] != '{' && pattern[i] != ',') continue;
-    // The digits after "{" or "{n,": counted, not converted, so no length can overflow.
+    if (pattern[i] != '{') continue;
     std::size_t j = i + 1;
-    unsigned long value = 0;
     bool above = false;
-    while (j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9') {
-      value = value * 10 + static_cast<unsigned long>(pattern[j] - '0');
-      if (value > kRegexMaxRepeat) above = true;
-      if (above) value = kRegexMaxRepeat + 1;  // stays small: no overflow however many digits
-      ++j;
+    for (;;) {
+      unsigned long value = 0;
+      while (j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9') {
+        value = std::min(value * 10 + static_cast<unsigned long>(pattern[j] - '0'), kRegexMaxRepeat + 1);
+        above = above || value > kRegexMaxRepeat;
+        ++j;
+      }
+      if (j < pattern.size() && pattern[j] == ',') {
+        ++j;
+        continue;
+      }
+      break;
     }
     if (above) {
       return "a repetition count above " + std::to_string(kRegexMaxRepeat) + " ('" +
              std::string(pattern.substr(i, std::min<std::size_t>(j - i, 24))) + "'): write the repetition differently";
     }
+    i = j - 1;
   }
   return std::nullopt;
 }

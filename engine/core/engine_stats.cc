@@ -39,7 +39,8 @@ bool EngineStats::tick(Clock::time_point now, const IntakeCounters& intake,
                              {"received_per_s", per_second(intake.received - last_received_, seconds)}});
   for (const auto& [name, c] : delivery) {
     // A destination added by a reload starts from zero.
-    const std::uint64_t before = last_delivered_.count(name) != 0 ? last_delivered_[name] : 0;
+    const auto seen = last_delivered_.find(name);
+    const std::uint64_t before = seen != last_delivered_.end() ? seen->second : 0;
     log::info("delivery.stats", {{"destination", name},
                                  {"delivered", c.delivered},
                                  {"retried", c.retried},

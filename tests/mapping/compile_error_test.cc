@@ -118,6 +118,9 @@ TEST_CASE("MAP-9 bad regular expression", "[mapping][errors]") {
   REQUIRE(huge.size() == 1);
   CHECK(huge[0].find(dir.shown("m.json") + ": $.m: bad regular expression") == 0);
   CHECK(huge[0].find("a repetition count above 1000") != std::string::npos);
+  CHECK(dir.errors(R"({"m": "${PID-8 matches 'x{2,5000}'}"})").size() == 1);
+  // Numbers outside braces are text, and counts up to 1000 are fine.
+  CHECK(dir.errors(R"({"m": "${PID-8 matches 'a,5000|b{1000}|c{3,}'}"})").empty());
   // The pattern must be a literal, so it can be checked now.
   CHECK(dir.errors(R"({"m": "${PID-8 matches PID-9}"})") ==
         Lines{dir.shown("m.json") + ": $.m: expected a regular expression in quotes after 'matches', found 'PID-9' "
