@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/cli/run_cli.h"
 
@@ -235,6 +237,62 @@ TEST_CASE("cli map: numeric results with the shipped ORU mapping: limits in NM k
     INFO(value);
     CHECK(r.out.find(value) != std::string::npos);
   }
+}
+
+TEST_CASE("cli map: a Vietnamese laboratory's decimal comma is read as a decimal point for a sender in Viet Nam; a "
+          "reference range without numbers is only text",
+          "[cli][map]") {
+  const std::string shipped = std::string(LIENTHONG_SOURCE_DIR) + "/mappings";
+  const std::string oru =
+      "MSH|^~\\&|LIS|BV|LT|SYT|20241105083012+0700||ORU^R01|R2|P|2.5\r"
+      "PID|1||P3^^^BV^PI||Tran^B\r"
+      "OBR|1|X||GLU\r"
+      "OBX|1|NM|GLU||5,6|mmol/L|3,9-6,4|H\r"
+      "OBX|2|NM|HBA||<6,5|%|4,0 - 6,0\r"
+      "OBX|3|NM|WBC||7.2|G/L|xem ghi chú\r"
+      "OBX|4|NM|PLT||1,234,5|G/L\r";
+  auto vn = run_cli({"map", "--mappings", shipped, "--input", "-", "--country", "VNM"}, oru);
+  INFO(vn.err);
+  REQUIRE(vn.status == 0);
+  for (const char* value : {R"("valueQuantity":{"value":5.6,"unit":"mmol/L"})",
+                            R"("referenceRange":[{"low":{"value":3.9,"unit":"mmol/L"},"high":{"value":6.4,"unit":"mmol/L"},"text":"3,9-6,4"}])",
+                            R"("valueQuantity":{"value":6.5,"comparator":"<","unit":"%"})",
+                            R"("referenceRange":[{"low":{"value":4.0,"unit":"%"},"high":{"value":6.0,"unit":"%"},"text":"4,0 - 6,0"}])",
+                            // No number in the range: no low or high made of a unit alone.
+                            R"("referenceRange":[{"text":"xem ghi chú"}])",
+                            // Two commas: not a decimal, kept as written.
+                            R"("valueString":"1,234,5")"}) {
+    INFO(value);
+    CHECK(vn.out.find(value) != std::string::npos);
+  }
+  // Elsewhere a comma is not a decimal separator: the value is kept as text, never guessed.
+  auto other = run_cli({"map", "--mappings", shipped, "--input", "-"}, oru);
+  REQUIRE(other.status == 0);
+  CHECK(other.out.find(R"("valueString":"5,6")") != std::string::npos);
+  CHECK(other.out.find(R"("referenceRange":[{"text":"3,9-6,4"}])") != std::string::npos);
+}
+
+TEST_CASE("cli map: PID-8 written as a Vietnamese word is the FHIR gender; a code nobody knows is kept as the "
+          "sender's text, not dropped",
+          "[cli][map]") {
+  const std::string shipped = std::string(LIENTHONG_SOURCE_DIR) + "/mappings";
+  auto adt = [](const std::string& sex) {
+    return "MSH|^~\\&|HIS|BV|LT|SYT|20241105083012+0700||ADT^A04|S1|P|2.5\r"
+           "PID|1||P9^^^BV^PI||Le^An||19900101|" + sex + "\r";
+  };
+  for (const auto& [sex, gender] : std::vector<std::pair<std::string, std::string>>{
+           {"Nữ", "female"}, {"NỮ", "female"}, {"nu", "female"}, {"Nam", "male"}, {"NAM", "male"}, {"F", "female"}}) {
+    auto r = run_cli({"map", "--mappings", shipped, "--input", "-"}, adt(sex));
+    INFO(sex << ": " << r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.out.find("\"gender\":\"" + gender + "\"") != std::string::npos);
+    CHECK(r.out.find("\"_gender\"") == std::string::npos);
+  }
+  auto unknown = run_cli({"map", "--mappings", shipped, "--input", "-"}, adt("9"));
+  REQUIRE(unknown.status == 0);
+  CHECK(unknown.out.find("\"gender\":") == std::string::npos);
+  CHECK(unknown.out.find(R"("_gender":{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/originalText","valueString":"9"}]})") !=
+        std::string::npos);
 }
 
 TEST_CASE("cli map: a report sent as ED or RP keeps its content: DiagnosticReport.presentedForm (ORU), "
