@@ -1,5 +1,7 @@
 #include "engine/core/router.h"
 
+#include <filesystem>
+
 #include "engine/mapping/run.h"
 
 namespace lienthong::core {
@@ -19,7 +21,10 @@ Routing Router::route(const std::string& source, const hl7v2::Message& message, 
       if (mapped) {
         body = std::move(mapped->json);
       } else {
-        failure = "route " + r.name + ": mapping " + r.mapping_name + ": " + mapped.error().message;
+        // A route that maps "hl7v2/" names the file chosen for this message, not the directory.
+        std::string name = r.mapping_name;
+        if (!name.empty() && name.back() == '/') name += std::filesystem::path(plan->file()).filename().string();
+        failure = "route " + r.name + ": mapping " + name + ": " + mapped.error().message;
         if (r.on_mapping_error == OnMappingError::kReject) {
           out.outbound.clear();
           out.rejected = std::move(failure);

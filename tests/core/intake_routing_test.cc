@@ -126,6 +126,25 @@ TEST_CASE("intake: a mapping's rejection is answered AE with its reason and stor
   CHECK(fixed.accepted);
 }
 
+TEST_CASE("intake: a rejection by a mapping chosen by type names the file chosen, not the directory (ACK-5.2)",
+          "[intake][routes]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "mappings" / "bytype");
+  std::ofstream(dir.path() / "mappings" / "bytype" / "adt.json") << R"({
+    "$mapping": {"messages": ["ADT^A01"]},
+    "resourceType": "Bundle",
+    "type": "${required(/PV1-2, 'PV1-2 (patient class) is required')}"
+  })";
+  auto st = store::SqliteStore::open(testing::options_for(dir.file("i.db")));
+  REQUIRE(st.ok());
+  Intake intake(**st);
+  intake.set_router(router_for(dir, R"({"mapping": "bytype/", "to": [{"destination": "ehr"}]})", Unrouted::kAccept));
+  Answer a = submit(intake, kAdt);
+  CHECK(ack_field(a.bytes, "MSA", 1) == "AE");
+  INFO(a.bytes);
+  CHECK(a.bytes.find("route r: mapping bytype/adt.json: PV1-2 (patient class) is required") != std::string::npos);
+}
+
 TEST_CASE("intake: unrouted messages are accepted, or answered AE 200 when configured (DLV-1.5)", "[intake][routes]") {
   TempDir dir;
   auto st = store::SqliteStore::open(testing::options_for(dir.file("i.db")));
