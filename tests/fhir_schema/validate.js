@@ -6,7 +6,7 @@
 // entries for one resource is refused whole by a server.) And every `urn:uuid:`
 // reference must be the fullUrl of an entry: such a reference only resolves inside
 // its Bundle (FHIR R4 Bundle, resolving references), so one that matches no entry
-// makes a server refuse the transaction.
+// makes a server refuse the transaction. And no element that says nothing (emptyElement).
 //
 // Usage: node validate.js FILE...      (no FILE, or "-": read one document from stdin)
 // Prints one line per document:
@@ -111,11 +111,41 @@ function danglingReference(doc) {
   return found;
 }
 
+// Elements that validate but say nothing, which a mapping must leave out rather than
+// write (lienthong's rule, not FHIR's): a Coding with a system and neither code nor
+// display (an empty code next to its literal system), and a Quantity with a unit and no
+// value (a range bound whose number was missing).
+function emptyElement(doc) {
+  if (!doc || doc.resourceType !== 'Bundle' || !Array.isArray(doc.entry)) return null;
+  let found = null;
+  const walk = (node, path, key) => {
+    if (found || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, `${path}[${i}]`, key));
+      return;
+    }
+    const has = (k) => Object.prototype.hasOwnProperty.call(node, k);
+    if ((key === 'coding' || key === 'eventCoding') && has('system') && !has('code') && !has('display')) {
+      found = { where: path, message: 'a Coding with a system but no code or display says nothing' };
+      return;
+    }
+    if (has('unit') && !has('value') && !has('code') && !has('comparator')) {
+      found = { where: path, message: 'a Quantity with a unit but no value says nothing' };
+      return;
+    }
+    for (const [k, value] of Object.entries(node)) walk(value, `${path}.${k}`, k);
+  };
+  doc.entry.forEach((entry, i) => walk(entry && entry.resource, `.entry[${i}].resource`, ''));
+  return found;
+}
+
 // For a Bundle, each entry's resource is checked on its own first, so the
 // error names the entry instead of the Bundle's oneOf over every type.
 function check(doc) {
   const whole = validator.validate(doc, true);
-  if (Array.isArray(whole) && whole.length === 0) return duplicateFullUrl(doc) || danglingReference(doc);
+  if (Array.isArray(whole) && whole.length === 0) {
+    return duplicateFullUrl(doc) || danglingReference(doc) || emptyElement(doc);
+  }
   if (doc && doc.resourceType === 'Bundle' && Array.isArray(doc.entry)) {
     for (let i = 0; i < doc.entry.length; i++) {
       const entry = doc.entry[i];

@@ -2,7 +2,7 @@
 # ctest fhir_schema_validator_works: proves validate.js tells valid FHIR R4 JSON from invalid.
 # A known-valid Bundle of the public corpus must give `ok`; copies broken on purpose (a
 # gender outside its value set, an element FHIR does not have, a Bundle.type that does not
-# exist) must give `invalid FILE: <path>: <message>` naming the broken element, exit 1.
+# exist, a Coding with only a system) must give `invalid FILE: <path>: <message>` naming the broken element, exit 1.
 # Usage: validator_works.sh NODE CORPUS_DIR WORK_DIR
 set -euo pipefail
 
@@ -49,6 +49,9 @@ fs.writeFileSync(`${work}/bad-duplicate.json`, JSON.stringify(b));
 b = load();
 patientOf(b).generalPractitioner = [{ reference: 'urn:uuid:00000000-0000-5000-8000-000000000000' }];
 fs.writeFileSync(`${work}/bad-dangling.json`, JSON.stringify(b));
+b = load();
+patientOf(b).maritalStatus = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-MaritalStatus' }] };
+fs.writeFileSync(`${work}/bad-empty-coding.json`, JSON.stringify(b));
 EOF
 
 passed=0
@@ -75,10 +78,10 @@ expect_status() {  # expect_status NAME WANT
 # One run over the valid Bundle and the broken copies (compiling the schema takes seconds).
 status=0
 out="$("$NODE" "$HERE/validate.js" "$GOOD" "$WORK/bad-gender.json" "$WORK/bad-element.json" \
-  "$WORK/bad-type.json" "$WORK/bad-duplicate.json" "$WORK/bad-dangling.json" 2>&1)" || status=$?
+  "$WORK/bad-type.json" "$WORK/bad-duplicate.json" "$WORK/bad-dangling.json" "$WORK/bad-empty-coding.json" 2>&1)" || status=$?
 echo "$out"
 expect_status "any invalid file: exit 1" 1
-if [[ "$(wc -l <<<"$out")" -eq 6 ]]; then
+if [[ "$(wc -l <<<"$out")" -eq 7 ]]; then
   echo "ok   one line per file"
   passed=$((passed + 1))
 else
@@ -92,6 +95,7 @@ expect "element FHIR does not have" \
   "^invalid $WORK/bad-element.json: \.entry\[[0-9]+\]\.resource: Patient: .*additional properties 'colour'"
 expect "Bundle.type that does not exist" "^invalid $WORK/bad-type.json: \.type: .*allowed values"
 expect "two entries with one fullUrl (bdl-7)" "^invalid $WORK/bad-duplicate.json: \.entry\[[0-9]+\]\.fullUrl: bdl-7: "
+expect "a Coding with only a system" "^invalid $WORK/bad-empty-coding.json: \.entry\[[0-9]+\]\.resource\.maritalStatus\.coding\[0\]: a Coding with a system but no code"
 expect "a urn:uuid reference to no entry" "^invalid $WORK/bad-dangling.json: \.entry\[[0-9]+\]\.resource\.generalPractitioner\[0\]\.reference: reference urn:uuid:"
 
 status=0
