@@ -7,6 +7,7 @@
 #include "engine/charset/charset.h"
 #include "engine/core/log.h"
 #include "engine/hl7v2/ack.h"
+#include "engine/hl7v2/batch.h"
 #include "engine/hl7v2/header.h"
 #include "engine/hl7v2/parser.h"
 
@@ -116,19 +117,30 @@ IntakeCounters Intake::counters() const {
   return c;
 }
 
+hl7v2::AckOptions Intake::ack_options(const Router* router) {
+  hl7v2::AckOptions options;
+  options.control_id = next_control_id();
+  // MSH-7 of the answer in the configured zone (time_zone), not the host's: a container's
+  // clock is often UTC while the hospital reads its logs in local time.
+  if (router) options.utc_offset_minutes = router->mapping_options().zone.offset_at(std::chrono::system_clock::now());
+  return options;
+}
+
 void Intake::submit(Inbound in, AnswerCallback done) {
+  if (hl7v2::starts_with_envelope(in.bytes)) {
+    submit_batch(std::move(in), std::move(done));
+    return;
+  }
+  submit_message(std::move(in), std::move(done), nullptr);
+}
+
+void Intake::submit_message(Inbound in, AnswerCallback done, const hl7v2::ParseError* envelope_error) {
   received_.fetch_add(1);
   in_flight_.fetch_add(1);
   if (in.received_at_us == 0) in.received_at_us = unix_now_us();
-  hl7v2::AckOptions ack_options;
-  ack_options.control_id = next_control_id();
   // One router for the whole message, even if a reload swaps it meanwhile.
   const std::shared_ptr<const Router> router = router_.load();
-  // MSH-7 of the answer in the configured zone (time_zone), not the host's: a container's
-  // clock is often UTC while the hospital reads its logs in local time.
-  if (router) {
-    ack_options.utc_offset_minutes = router->mapping_options().zone.offset_at(std::chrono::system_clock::now());
-  }
+  hl7v2::AckOptions ack_options = this->ack_options(router.get());
 
   if (stopping_.load()) {
     hl7v2::MshHeader header = hl7v2::read_header(in.bytes);
@@ -147,7 +159,8 @@ void Intake::submit(Inbound in, AnswerCallback done) {
   hl7v2::ParseOptions parse_options;
   parse_options.strict = in.strict;
   parse_options.charset = in.encoding;
-  auto parsed = hl7v2::parse_view(in.bytes, parse_options);
+  auto parsed = envelope_error != nullptr ? Result<hl7v2::Message, hl7v2::ParseError>(*envelope_error)
+                                          : hl7v2::parse_view(in.bytes, parse_options);
 
   hl7v2::MshHeader header;
   std::string accept_ack;

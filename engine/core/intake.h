@@ -12,6 +12,9 @@
 //     "reject", makes it an AE/CE answer with ERR (207 / 200), stored with
 //     status "error". Stored items are handed to the item sink after the commit.
 // After stop(), submits are answered AR/CR 207 at once without being stored.
+// A batch (FHS/BHS envelope, ACK-7, intake_batch.cc) is split into its messages,
+// each taken as above; the answer is the batch of their ACKs, sent once the last
+// of them is decided (so once every accepted one is stored).
 //
 // Thread-safety: submit() from any thread; answers run on the store's answering
 // thread (store.h; or inline for a refusal). Counters are atomics.
@@ -29,6 +32,8 @@
 
 #include "engine/core/message_sink.h"
 #include "engine/core/router.h"
+#include "engine/hl7v2/ack.h"
+#include "engine/hl7v2/parser.h"
 #include "engine/store/store.h"
 
 namespace lienthong::core {
@@ -74,6 +79,13 @@ class Intake final : public MessageSink {
   std::string next_control_id();
 
  private:
+  // One message; `envelope_error`: the bytes are a batch that does not split,
+  // answered AR/CR with that error (and stored as rejected, as a message that
+  // does not parse).
+  void submit_message(Inbound message, AnswerCallback done, const hl7v2::ParseError* envelope_error);
+  void submit_batch(Inbound batch, AnswerCallback done);
+  // The ACK options of one answer: a new control id, MSH-7 in the configured zone.
+  hl7v2::AckOptions ack_options(const Router* router);
   void finished();
 
   store::Store& store_;

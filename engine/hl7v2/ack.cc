@@ -177,6 +177,11 @@ std::string ack_version(const MshHeader& original) {
   return is_known_version(v) ? std::string(v) : std::string("2.5.1");
 }
 
+std::string ack_timestamp(const AckOptions& options) {
+  const auto now = options.time.value_or(std::chrono::system_clock::now());
+  return hl7_timestamp(now, options.utc_offset_minutes.value_or(local_utc_offset_minutes(now)));
+}
+
 std::string build_ack(const MshHeader& original, AckCode code, const std::vector<AckError>& errors,
                       const AckOptions& options) {
   const Delimiters& d = original.delimiters;

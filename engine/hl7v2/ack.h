@@ -71,6 +71,8 @@ struct AckOptions {
 
 // An HL7 TS with seconds and offset: "20240131142005+0700".
 std::string hl7_timestamp(std::chrono::system_clock::time_point time, int utc_offset_minutes);
+// MSH-7 as build_ack writes it for `options`: its time and offset, else now and the host's offset.
+std::string ack_timestamp(const AckOptions& options);
 
 // The version the answer is written in: the original's MSH-12.1 when it is one
 // of 2.1 .. 2.8.x, else "2.5.1".

@@ -48,6 +48,10 @@ struct BatchOptions {
   bool strict = false;
 };
 
+// True when `bytes`, after a UTF-8 BOM and blank lines, start with an FHS or BHS
+// segment: a batch to split, not one message.
+bool starts_with_envelope(std::string_view bytes);
+
 // Errors carry the byte offset of the offending segment in `bytes`, its id, and
 // `segment_index` = its 1-based position among the file's segments.
 Result<BatchFile, ParseError> split_batch(std::string_view bytes, const BatchOptions& options = {});

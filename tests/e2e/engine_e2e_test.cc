@@ -10,6 +10,7 @@
 
 #include "adapters/mllp/mllp_sender.h"
 #include "engine/store/sqlite_store.h"
+#include "tests/adapters/mllp_test_support.h"
 #include "tests/cli/run_cli.h"
 #include "tests/e2e/engine_process.h"
 
@@ -114,6 +115,29 @@ TEST_CASE("e2e: a malformed message is answered AR and stored as rejected") {
         "(cp1258, tcvn3, viscii, vni, latin1); Data type error\n");
   auto listed = run_cli({"messages", "list", "--config", engine.config()});
   CHECK(listed.out.find("rejected") != std::string::npos);
+  CHECK(engine.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("e2e: a batch (BHS..BTS) in one MLLP frame: every message stored, one frame back with the batch of "
+          "their ACKs (ACK-7)") {
+  EngineProcess engine("batch");
+  REQUIRE(engine.start());
+  testing::RawClient client(static_cast<std::uint16_t>(engine.port()));
+  REQUIRE(client.connected());
+  REQUIRE(client.send_frame("BHS|^~\\&|HIS|BV|LT|SYT|20240131142005+0700||||BATCH-7\r" + adt("BT-1") + adt("BT-2") +
+                            "BTS|2\r"));
+  auto answer = client.read_frame();
+  REQUIRE(answer);
+  INFO(*answer);
+  CHECK(answer->rfind("BHS|^~\\&|LT|SYT|HIS|BV|", 0) == 0);
+  CHECK(answer->find("|BATCH-7\r") != std::string::npos);
+  CHECK(answer->find("MSA|AA|BT-1\r") != std::string::npos);
+  CHECK(answer->find("MSA|AA|BT-2\r") != std::string::npos);
+  CHECK(answer->find("MSA|AA|BT-1\r") < answer->find("MSA|AA|BT-2\r"));
+  CHECK(answer->size() >= 7);
+  CHECK(answer->substr(answer->size() - 6) == "BTS|2\r");
+  auto listed = run_cli({"messages", "list", "--config", engine.config(), "--control-id", "BT-?"});
+  CHECK(lines_of(listed.out).size() == 2);
   CHECK(engine.stop(SIGTERM) == 0);
 }
 
