@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/hl7v2/header.h"
 #include "engine/hl7v2/message.h"
@@ -15,6 +16,7 @@
 
 #if __has_include("engine/hl7v2/batch.h")
 #include "engine/hl7v2/batch.h"
+#include "engine/hl7v2/batch_ack.h"
 #define LIENTHONG_FUZZ_HAS_BATCH 1
 #endif
 
@@ -157,6 +159,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
     FUZZ_REQUIRE(messages == batch->message_count());
+    // The answer to it (ACK-7): one ACK per message, each inside the answer; a batch
+    // answer splits back into as many messages as were answered.
+    std::vector<std::string> acks(messages, std::string("MSH|^~\\&|A|B|C|D|20240101||ACK|X|P|2.5\rMSA|AA|1\r"));
+    const std::string answer = lienthong::hl7v2::build_batch_ack(*batch, acks, "20240101000000+0700", "C1");
+    g_sink += answer.size();
+    if (lienthong::hl7v2::starts_with_envelope(answer)) {
+      auto again = lienthong::hl7v2::split_batch(std::string_view(answer));
+      if (again.ok()) FUZZ_REQUIRE(again->message_count() == messages);
+    }
   }
 #endif
   return 0;
