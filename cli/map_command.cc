@@ -12,6 +12,7 @@
 #include <rapidjson/error/en.h>
 
 #include "cli/hl7_command.h"
+#include "engine/base/json_depth.h"
 #include "cli/text_list.h"
 #include "cli/input.h"
 #include "engine/mapping/code_table.h"
@@ -193,6 +194,11 @@ int map_json(const MapArgs& a, const mapping::MappingPlan& plan, const InputFile
              const mapping::RunOptions& options) {
   std::string_view bytes = input.bytes();
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  if (const std::size_t deep = json_too_deep(bytes); deep != std::string_view::npos) {
+    std::fprintf(stderr, "%s: %s: not JSON this program reads: %s\n", input.name().c_str(),
+                 mapping::line_and_column(bytes, deep).c_str(), json_too_deep_message());
+    return kExitBadInput;
+  }
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseValidateEncodingFlag>(bytes.data(), bytes.size());
   if (doc.HasParseError()) {

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <ctime>
 
+#include "engine/base/json_depth.h"
+
 namespace lienthong::adapters::http {
 namespace {
 
@@ -49,6 +51,8 @@ std::string outcome_text(const rapidjson::Value& outcome, std::size_t limit) {
 
 // A 2xx transaction answer: the first entry whose response.status is not 2xx.
 std::optional<std::string> failed_entry(std::string_view body) {
+  // A server's answer is read only when it nests as FHIR does: deeper would overflow the stack.
+  if (json_too_deep(body) != std::string_view::npos) return std::nullopt;
   rapidjson::Document doc;
   doc.Parse(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject() || string_member(doc, "resourceType") != "Bundle") return std::nullopt;
@@ -101,6 +105,7 @@ std::string duration_text(std::chrono::milliseconds d) {
 }
 
 std::optional<std::string> operation_outcome_text(std::string_view body, std::size_t limit) {
+  if (json_too_deep(body) != std::string_view::npos) return std::nullopt;
   rapidjson::Document doc;
   doc.Parse(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject() || string_member(doc, "resourceType") != "OperationOutcome") {

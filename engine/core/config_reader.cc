@@ -11,6 +11,8 @@
 #include <limits>
 #include <sstream>
 
+#include "engine/base/json_depth.h"
+
 namespace lienthong::core {
 
 struct ConfigDocument::State {
@@ -117,6 +119,10 @@ ConfigDocument ConfigDocument::parse(std::string_view text, std::string file_nam
   auto state = std::make_shared<State>();
   state->file_name = std::move(file_name);
   constexpr unsigned kFlags = rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag;
+  if (const std::size_t deep = json_too_deep(text); deep != std::string_view::npos) {
+    state->errors.push_back(state->file_name + ": " + text_position(text, deep) + ": " + json_too_deep_message());
+    return ConfigDocument(std::move(state));
+  }
   std::string copy(text);  // RapidJSON wants a terminated buffer
   rapidjson::ParseResult ok = state->document.Parse<kFlags>(copy.c_str(), copy.size());
   if (!ok) {

@@ -8,6 +8,8 @@
 #include <iterator>
 #include <set>
 
+#include "engine/base/json_depth.h"
+
 namespace lienthong::mapping {
 
 namespace {
@@ -121,6 +123,10 @@ Result<CodeTable> CodeTable::parse(std::string_view json, std::string file_name)
 
   rapidjson::Document doc;
   constexpr unsigned kFlags = rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag;
+  if (const std::size_t deep = json_too_deep(json); deep != std::string_view::npos) {
+    errors.push_back(file_name + ": " + text_position(json, deep) + ": " + json_too_deep_message());
+    return failure();
+  }
   const std::string copy(json);  // RapidJSON reads a terminated buffer
   const rapidjson::ParseResult parsed = doc.Parse<kFlags>(copy.c_str(), copy.size());
   if (!parsed) {

@@ -8,6 +8,8 @@
 
 #include <rapidjson/error/en.h>
 
+#include "engine/base/json_depth.h"
+
 namespace lienthong::mapping {
 
 std::string line_and_column(std::string_view text, std::size_t offset) {
@@ -61,6 +63,10 @@ const rapidjson::Document* JsonSources::load(const std::filesystem::path& path, 
   std::ostringstream text;
   text << in.rdbuf();
   const std::string bytes = text.str();
+  if (const std::size_t deep = json_too_deep(bytes); deep != std::string_view::npos) {
+    errors.push_back(shown + ": " + line_and_column(bytes, deep) + ": " + json_too_deep_message());
+    return nullptr;
+  }
   auto doc = std::make_unique<rapidjson::Document>();
   constexpr unsigned kFlags =
       rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag | rapidjson::kParseValidateEncodingFlag;

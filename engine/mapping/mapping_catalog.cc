@@ -8,6 +8,7 @@
 
 #include <rapidjson/document.h>
 
+#include "engine/base/json_depth.h"
 #include "engine/mapping/select.h"
 
 namespace lienthong::mapping {
@@ -21,6 +22,7 @@ std::optional<std::vector<std::string>> read_messages(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::nullopt;
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (json_too_deep(text) != std::string_view::npos) return std::nullopt;
   rapidjson::Document doc;
   constexpr unsigned kFlags = rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag;
   doc.Parse<kFlags>(text.data(), text.size());

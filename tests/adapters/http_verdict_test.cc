@@ -168,5 +168,17 @@ TEST_CASE("requests: where an entry went, and references to it", "[http][request
   CHECK(with_resolved_references(R"({"a":1})", known) == R"({"a":1})");
 }
 
+TEST_CASE("verdicts: a server's answer nested deeper than FHIR nests is read as not FHIR, never parsed (it "
+          "would overflow the stack)",
+          "[http][verdict]") {
+  const auto now = std::chrono::system_clock::now();
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  CHECK_FALSE(operation_outcome_text(deep));
+  core::DeliveryResult refused = classify_answer({422, "", deep}, false, now);
+  CHECK(refused.verdict == Verdict::kFail);
+  core::DeliveryResult ok = classify_answer({200, "", "{\"resourceType\":\"Bundle\",\"entry\":" + deep + "}"}, true, now);
+  CHECK(ok.verdict == Verdict::kOk);
+}
+
 }  // namespace
 }  // namespace lienthong::testing

@@ -335,3 +335,28 @@ TEST_CASE("cli map: a 300 KB field the shipped mappings test with a regular expr
   CHECK(r.err.find("a value of 300000 bytes is longer than a regular expression reads (4096): taken as not matching") !=
         std::string::npos);
 }
+
+TEST_CASE("cli map: JSON nested deeper than 256 levels (a mapping, a code table, a JSON input) is refused with "
+          "its place, never a crash",
+          "[cli][map]") {
+  Mappings m;
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::string adt = "MSH|^~\\&|HIS|BV|LT|SYT|20240101||ADT^A01|X1|P|2.5\rPID|1||P1^^^BV^PI||X^Y\r";
+  const std::string mapping = m.write("deep.json", "{\"resourceType\": \"Bundle\", \"x\": " + deep + "}");
+  auto compiled = run_cli({"map", "--mappings", m.root(), "--mapping", mapping, "--input", "-"}, adt);
+  CHECK(compiled.status != 0);
+  CHECK(compiled.err.find("deep.json: line 1, column 288: nested deeper than 256 levels of [ and {") !=
+        std::string::npos);
+
+  m.write("tables/deep.json", "{\"map\": " + deep + "}");
+  const std::string uses = m.write("uses.json", R"({"resourceType": "Bundle", "g": "${lookup('deep', PID-8)}"})");
+  auto table = run_cli({"map", "--mappings", m.root(), "--mapping", uses, "--input", "-"}, adt);
+  CHECK(table.status != 0);
+  CHECK(table.err.find("nested deeper than 256 levels") != std::string::npos);
+
+  const std::string json_mapping = m.write("j.json", R"({"$mapping": {"input": "json"}, "x": "${select('$.a')}"})");
+  auto input = run_cli({"map", "--mappings", m.root(), "--mapping", json_mapping, "--input", "-"}, "{\"a\": " + deep + "}");
+  CHECK(input.status != 0);
+  CHECK(input.err.find("<stdin>: line 1, column 262: not JSON this program reads: nested deeper than 256 levels") !=
+        std::string::npos);
+}

@@ -43,6 +43,17 @@ TEST_CASE("config reader: JSON syntax errors give line and column") {
   CHECK(errors_of(not_object).size() == 1);
 }
 
+TEST_CASE("config reader: a document nested deeper than 256 levels is an error with its place, not a crash") {
+  const std::string deep = "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  auto doc = ConfigDocument::parse(deep, "deep.json");
+  CHECK_FALSE(doc.parsed());
+  REQUIRE(errors_of(doc).size() == 1);
+  CHECK(errors_of(doc)[0] == "deep.json: line 1, column 262: nested deeper than 256 levels of [ and {");
+  // Brackets in strings and comments are not levels.
+  auto fine = ConfigDocument::parse("// [[[[\n{\"a\": \"" + std::string(1000, '[') + "\" /* {{{ */}", "ok.json");
+  CHECK(fine.parsed());
+}
+
 TEST_CASE("config reader: unreadable file") {
   auto doc = ConfigDocument::load("/nonexistent/dir/lienthong.json");
   REQUIRE(errors_of(doc).size() == 1);
