@@ -193,7 +193,9 @@ void MllpSession::on_too_large(const hl7v2::MllpEvent& event) {
   error.code = static_cast<int>(hl7v2::ErrorCode::kApplicationInternal);
   error.message = "message too large: over " + std::to_string(settings_->max_frame_bytes) + " bytes";
   pending_.emplace_back();
-  pending_.back().answer = hl7v2::build_ack(header, reject_code(settings_->ack_mode, header), {error});
+  hl7v2::AckOptions options;
+  options.utc_offset_minutes = sink_.answer_utc_offset();  // the engine's zone, as its own answers (ACK-2.3)
+  pending_.back().answer = hl7v2::build_ack(header, reject_code(settings_->ack_mode, header), {error}, options);
   ++next_seq_;
   write_ready();
 }

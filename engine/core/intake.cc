@@ -117,14 +117,25 @@ IntakeCounters Intake::counters() const {
   return c;
 }
 
+namespace {
+
+// MSH-7 of an answer in the configured zone (time_zone), not the host's: a container's
+// clock is often UTC while the hospital reads its logs in local time.
+std::optional<int> zone_offset(const Router* router) {
+  if (!router) return std::nullopt;
+  return router->mapping_options().zone.offset_at(std::chrono::system_clock::now());
+}
+
+}  // namespace
+
 hl7v2::AckOptions Intake::ack_options(const Router* router) {
   hl7v2::AckOptions options;
   options.control_id = next_control_id();
-  // MSH-7 of the answer in the configured zone (time_zone), not the host's: a container's
-  // clock is often UTC while the hospital reads its logs in local time.
-  if (router) options.utc_offset_minutes = router->mapping_options().zone.offset_at(std::chrono::system_clock::now());
+  options.utc_offset_minutes = zone_offset(router);
   return options;
 }
+
+std::optional<int> Intake::answer_utc_offset() const { return zone_offset(router_.load().get()); }
 
 void Intake::submit(Inbound in, AnswerCallback done) {
   if (hl7v2::starts_with_envelope(in.bytes)) {

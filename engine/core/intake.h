@@ -28,6 +28,7 @@
 #include <memory>
 #include <vector>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "engine/core/message_sink.h"
@@ -65,6 +66,7 @@ class Intake final : public MessageSink {
   void set_item_sink(ItemSink sink) { item_sink_ = std::move(sink); }
 
   void submit(Inbound message, AnswerCallback done) override;
+  std::optional<int> answer_utc_offset() const override;
 
   // From now on every submit is refused (AR/CR 207, not stored).
   void stop();

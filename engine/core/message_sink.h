@@ -49,6 +49,10 @@ class MessageSink {
   // Exactly one call of `done` follows every submit, also when the engine is
   // shutting down (then with a rejecting answer).
   virtual void submit(Inbound message, AnswerCallback done) = 0;
+  // The UTC offset, in minutes, of the zone answers are stamped in (MSH-7; the
+  // configured time_zone, ACK-2.3), for an answer an adapter builds itself (a
+  // frame too large to submit). nullopt: the host's. Any thread.
+  virtual std::optional<int> answer_utc_offset() const { return std::nullopt; }
 };
 
 }  // namespace lienthong::core

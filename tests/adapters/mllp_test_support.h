@@ -78,6 +78,10 @@ class TestSink : public core::MessageSink {
     cv_.notify_all();
   }
 
+  // The engine's zone for answers the listener builds itself (MessageSink::answer_utc_offset).
+  std::optional<int> answer_utc_offset() const override { return utc_offset_.load(); }
+  void set_answer_utc_offset(std::optional<int> minutes) { utc_offset_.store(minutes); }
+
   // While held, nothing is answered.
   void hold() {
     std::lock_guard lock(mutex_);
@@ -146,6 +150,8 @@ class TestSink : public core::MessageSink {
       cv_.notify_all();
     }
   }
+
+  std::atomic<std::optional<int>> utc_offset_{std::nullopt};
 
   std::chrono::milliseconds delay_;
   std::mutex mutex_;
