@@ -12,9 +12,9 @@
 #include <rapidjson/error/en.h>
 
 #include "cli/hl7_command.h"
-#include "engine/base/json_depth.h"
 #include "cli/text_list.h"
 #include "cli/input.h"
+#include "engine/base/json_parse.h"
 #include "engine/mapping/code_table.h"
 #include "engine/mapping/fhir_time.h"
 #include "engine/mapping/json_source.h"
@@ -194,17 +194,10 @@ int map_json(const MapArgs& a, const mapping::MappingPlan& plan, const InputFile
              const mapping::RunOptions& options) {
   std::string_view bytes = input.bytes();
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
-  if (const std::size_t deep = json_too_deep(bytes); deep != std::string_view::npos) {
-    std::fprintf(stderr, "%s: %s: not JSON this program reads: %s\n", input.name().c_str(),
-                 mapping::line_and_column(bytes, deep).c_str(), json_too_deep_message());
-    return kExitBadInput;
-  }
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(bytes.data(), bytes.size());
-  if (doc.HasParseError()) {
-    std::fprintf(stderr, "%s: %s: not JSON: %s\n", input.name().c_str(),
-                 mapping::line_and_column(bytes, doc.GetErrorOffset()).c_str(),
-                 rapidjson::GetParseError_En(doc.GetParseError()));
+  if (auto failed = parse_json<rapidjson::kParseValidateEncodingFlag>(doc, bytes)) {
+    std::fprintf(stderr, "%s: %s: not JSON: %s\n", input.name().c_str(), failed->position.c_str(),
+                 failed->reason.c_str());
     return kExitBadInput;
   }
   auto out = mapping::run(plan, doc, options);

@@ -5,7 +5,7 @@
 #include <cctype>
 #include <ctime>
 
-#include "engine/base/json_depth.h"
+#include "engine/base/json_parse.h"
 
 namespace lienthong::adapters::http {
 namespace {
@@ -51,11 +51,9 @@ std::string outcome_text(const rapidjson::Value& outcome, std::size_t limit) {
 
 // A 2xx transaction answer: the first entry whose response.status is not 2xx.
 std::optional<std::string> failed_entry(std::string_view body) {
-  // A server's answer is read only when it nests as FHIR does: deeper would overflow the stack.
-  if (json_too_deep(body) != std::string_view::npos) return std::nullopt;
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject() || string_member(doc, "resourceType") != "Bundle") return std::nullopt;
+  // parse_json: a server's answer nested deeper than FHIR nests is not read (it would overflow the stack).
+  if (parse_json(doc, body) || !doc.IsObject() || string_member(doc, "resourceType") != "Bundle") return std::nullopt;
   auto entries = doc.FindMember("entry");
   if (entries == doc.MemberEnd() || !entries->value.IsArray()) return std::nullopt;
   std::size_t index = 0;
@@ -105,10 +103,8 @@ std::string duration_text(std::chrono::milliseconds d) {
 }
 
 std::optional<std::string> operation_outcome_text(std::string_view body, std::size_t limit) {
-  if (json_too_deep(body) != std::string_view::npos) return std::nullopt;
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject() || string_member(doc, "resourceType") != "OperationOutcome") {
+  if (parse_json(doc, body) || !doc.IsObject() || string_member(doc, "resourceType") != "OperationOutcome") {
     return std::nullopt;
   }
   return outcome_text(doc, limit);

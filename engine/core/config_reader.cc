@@ -11,7 +11,7 @@
 #include <limits>
 #include <sstream>
 
-#include "engine/base/json_depth.h"
+#include "engine/base/json_parse.h"
 
 namespace lienthong::core {
 
@@ -80,20 +80,6 @@ std::string duration_text(std::chrono::microseconds d) {
 
 }  // namespace
 
-std::string text_position(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
 std::optional<std::chrono::microseconds> parse_duration(std::string_view text) {
   std::size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
@@ -119,15 +105,8 @@ ConfigDocument ConfigDocument::parse(std::string_view text, std::string file_nam
   auto state = std::make_shared<State>();
   state->file_name = std::move(file_name);
   constexpr unsigned kFlags = rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag;
-  if (const std::size_t deep = json_too_deep(text); deep != std::string_view::npos) {
-    state->errors.push_back(state->file_name + ": " + text_position(text, deep) + ": " + json_too_deep_message());
-    return ConfigDocument(std::move(state));
-  }
-  std::string copy(text);  // RapidJSON wants a terminated buffer
-  rapidjson::ParseResult ok = state->document.Parse<kFlags>(copy.c_str(), copy.size());
-  if (!ok) {
-    state->errors.push_back(state->file_name + ": " + text_position(text, ok.Offset()) + ": " +
-                            rapidjson::GetParseError_En(ok.Code()));
+  if (auto failed = parse_json<kFlags>(state->document, text)) {
+    state->errors.push_back(state->file_name + ": " + failed->message());
   } else {
     if (!state->document.IsObject()) {
       state->errors.push_back(state->file_name + ": $: expected an object, found " + describe(state->document));

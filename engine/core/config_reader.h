@@ -111,9 +111,6 @@ class ConfigObject {
   std::shared_ptr<std::vector<std::string>> used_;
 };
 
-// "FILE: line L, column C" for a byte offset into `text` (1-based line and column).
-std::string text_position(std::string_view text, std::size_t offset);
-
 // Parses "300s", "1ms", "24h", "5m", "250us" (no sign, no spaces); nullopt if malformed.
 std::optional<std::chrono::microseconds> parse_duration(std::string_view text);
 

@@ -257,11 +257,9 @@ Result<BatchFile, ParseError> split_batch(std::string_view bytes, const BatchOpt
 
 bool starts_with_envelope(std::string_view bytes) {
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
-  while (!bytes.empty() && (bytes.front() == '\r' || bytes.front() == '\n')) bytes.remove_prefix(1);
-  const std::string_view id = bytes.substr(0, 3);
-  // The fourth byte is the field separator: "BHSX" is a segment named otherwise.
-  return (id == "FHS" || id == "BHS") && bytes.size() > 3 &&
-         !((bytes[3] >= 'A' && bytes[3] <= 'Z') || (bytes[3] >= '0' && bytes[3] <= '9'));
+  while (!bytes.empty() && is_eol(bytes.front())) bytes.remove_prefix(1);
+  const std::string_view id = segment_id(bytes);
+  return id == "FHS" || id == "BHS";
 }
 
 }  // namespace lienthong::hl7v2

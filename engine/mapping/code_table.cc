@@ -8,7 +8,7 @@
 #include <iterator>
 #include <set>
 
-#include "engine/base/json_depth.h"
+#include "engine/base/json_parse.h"
 
 namespace lienthong::mapping {
 
@@ -61,20 +61,6 @@ std::string member_path(const std::string& parent, std::string_view key) {
   return is_identifier(key) ? parent + "." + std::string(key) : parent + "[" + quoted(key) + "]";
 }
 
-std::string text_position(std::string_view text, std::size_t offset) {
-  if (offset > text.size()) offset = text.size();
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
 constexpr const char* kEntryExpected = "expected a string or an object with code/display/system";
 
 // A map value or the default: "code", or {"code": ..., "display": ..., "system": ...}.
@@ -123,15 +109,8 @@ Result<CodeTable> CodeTable::parse(std::string_view json, std::string file_name)
 
   rapidjson::Document doc;
   constexpr unsigned kFlags = rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag;
-  if (const std::size_t deep = json_too_deep(json); deep != std::string_view::npos) {
-    errors.push_back(file_name + ": " + text_position(json, deep) + ": " + json_too_deep_message());
-    return failure();
-  }
-  const std::string copy(json);  // RapidJSON reads a terminated buffer
-  const rapidjson::ParseResult parsed = doc.Parse<kFlags>(copy.c_str(), copy.size());
-  if (!parsed) {
-    errors.push_back(file_name + ": " + text_position(json, parsed.Offset()) + ": " +
-                     rapidjson::GetParseError_En(parsed.Code()));
+  if (auto failed = parse_json<kFlags>(doc, json)) {
+    errors.push_back(file_name + ": " + failed->message());
     return failure();
   }
   if (!doc.IsObject()) {

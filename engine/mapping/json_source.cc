@@ -8,22 +8,9 @@
 
 #include <rapidjson/error/en.h>
 
-#include "engine/base/json_depth.h"
+#include "engine/base/json_parse.h"
 
 namespace lienthong::mapping {
-
-std::string line_and_column(std::string_view text, std::size_t offset) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
 
 namespace {
 
@@ -63,17 +50,11 @@ const rapidjson::Document* JsonSources::load(const std::filesystem::path& path, 
   std::ostringstream text;
   text << in.rdbuf();
   const std::string bytes = text.str();
-  if (const std::size_t deep = json_too_deep(bytes); deep != std::string_view::npos) {
-    errors.push_back(shown + ": " + line_and_column(bytes, deep) + ": " + json_too_deep_message());
-    return nullptr;
-  }
   auto doc = std::make_unique<rapidjson::Document>();
   constexpr unsigned kFlags =
       rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag | rapidjson::kParseValidateEncodingFlag;
-  doc->Parse<kFlags>(bytes.data(), bytes.size());
-  if (doc->HasParseError()) {
-    errors.push_back(shown + ": " + line_and_column(bytes, doc->GetErrorOffset()) + ": " +
-                     rapidjson::GetParseError_En(doc->GetParseError()));
+  if (auto failed = parse_json<kFlags>(*doc, bytes)) {
+    errors.push_back(shown + ": " + failed->message());
     return nullptr;
   }
   entry.document = std::move(doc);

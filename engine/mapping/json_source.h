@@ -39,9 +39,6 @@ class JsonSources {
 // A stable key for a file, so two spellings of one include are one file.
 std::string file_key(const std::filesystem::path& path);
 
-// "line L, column C" of byte `offset` in `text` (both 1-based), for JSON syntax errors.
-std::string line_and_column(std::string_view text, std::size_t offset);
-
 // "$.a" + "b" -> "$.a.b"; keys that are not plain names are quoted: $.a["b c"].
 std::string json_path_key(const std::string& path, std::string_view key);
 // "$.a" + 2 -> "$.a[2]"

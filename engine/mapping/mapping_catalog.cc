@@ -8,7 +8,7 @@
 
 #include <rapidjson/document.h>
 
-#include "engine/base/json_depth.h"
+#include "engine/base/json_parse.h"
 #include "engine/mapping/select.h"
 
 namespace lienthong::mapping {
@@ -22,11 +22,9 @@ std::optional<std::vector<std::string>> read_messages(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::nullopt;
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (json_too_deep(text) != std::string_view::npos) return std::nullopt;
   rapidjson::Document doc;
   constexpr unsigned kFlags = rapidjson::kParseCommentsFlag | rapidjson::kParseTrailingCommasFlag;
-  doc.Parse<kFlags>(text.data(), text.size());
-  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  if (parse_json<kFlags>(doc, text) || !doc.IsObject()) return std::nullopt;
   const auto header = doc.FindMember("$mapping");
   if (header == doc.MemberEnd() || !header->value.IsObject()) return std::nullopt;
   const auto messages = header->value.FindMember("messages");

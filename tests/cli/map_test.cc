@@ -357,6 +357,6 @@ TEST_CASE("cli map: JSON nested deeper than 256 levels (a mapping, a code table,
   const std::string json_mapping = m.write("j.json", R"({"$mapping": {"input": "json"}, "x": "${select('$.a')}"})");
   auto input = run_cli({"map", "--mappings", m.root(), "--mapping", json_mapping, "--input", "-"}, "{\"a\": " + deep + "}");
   CHECK(input.status != 0);
-  CHECK(input.err.find("<stdin>: line 1, column 262: not JSON this program reads: nested deeper than 256 levels") !=
+  CHECK(input.err.find("<stdin>: line 1, column 262: not JSON: nested deeper than 256 levels") !=
         std::string::npos);
 }

@@ -55,15 +55,27 @@ std::vector<std::string> answers_of(const std::string& batch_answer) {
   return out;
 }
 
+// An intake over a store in a temporary directory.
+struct BatchFixture {
+  TempDir dir;
+  std::unique_ptr<store::SqliteStore> store = open_store(dir);
+  core::Intake intake{*store};
+
+  static std::unique_ptr<store::SqliteStore> open_store(const TempDir& dir) {
+    auto st = store::SqliteStore::open(testing::options_for(dir.file("b.db")));
+    REQUIRE(st.ok());
+    return std::move(st).value();
+  }
+};
+
 }  // namespace
 
 TEST_CASE("intake: a batch's messages are stored one by one and answered by a batch of their ACKs; one that "
           "does not parse is answered AR inside it (ACK-7.1, ACK-7.2)",
           "[intake][batch]") {
-  TempDir dir;
-  auto st = store::SqliteStore::open(testing::options_for(dir.file("b.db")));
-  REQUIRE(st.ok());
-  core::Intake intake(**st);
+  BatchFixture f;
+  auto& st = f.store;
+  core::Intake& intake = f.intake;
   const std::string bad = "MSH|^~\\&|HIS|BV|LT|SYT|20240131142005||ADT^A04|||2.5.1\rPID|1||9\r";  // no MSH-10
   const std::string batch =
       "BHS|^~\\&|HIS|BV|LT|SYT|20240131142005||||B1\r" + adt("1", "P1") + bad + adt("2", "P2") + "BTS|3\r";
@@ -75,7 +87,7 @@ TEST_CASE("intake: a batch's messages are stored one by one and answered by a ba
   CHECK(a.bytes.find("BTS|3\r") != std::string::npos);
   CHECK(answers_of(a.bytes) == std::vector<std::string>{"AA:1", "AR:", "AA:2"});
 
-  auto listed = (*st)->list({});
+  auto listed = st->list({});
   REQUIRE(listed.ok());
   REQUIRE(listed->size() == 3);
   int accepted = 0, rejected = 0;
@@ -98,10 +110,9 @@ TEST_CASE("intake: a batch's messages are stored one by one and answered by a ba
 TEST_CASE("intake: a batch that does not split (BTS-1 disagrees) is answered AR as a whole and stored as "
           "rejected; an empty batch is answered by an empty batch (ACK-7.3)",
           "[intake][batch]") {
-  TempDir dir;
-  auto st = store::SqliteStore::open(testing::options_for(dir.file("b.db")));
-  REQUIRE(st.ok());
-  core::Intake intake(**st);
+  BatchFixture f;
+  auto& st = f.store;
+  core::Intake& intake = f.intake;
   Answer a = submit(intake, "BHS|^~\\&|HIS|BV\r" + adt("1", "P1") + "BTS|5\r");
   INFO(a.bytes);
   CHECK_FALSE(a.accepted);
@@ -109,7 +120,7 @@ TEST_CASE("intake: a batch that does not split (BTS-1 disagrees) is answered AR 
   REQUIRE(ack.ok());
   CHECK(ack->find("MSA")->field(1).text() == "AR");
   CHECK(a.bytes.find("BTS") != std::string::npos);  // the reason names the trailer
-  auto listed = (*st)->list({});
+  auto listed = st->list({});
   REQUIRE(listed.ok());
   REQUIRE(listed->size() == 1);
   CHECK((*listed)[0].status == "rejected");
@@ -118,5 +129,5 @@ TEST_CASE("intake: a batch that does not split (BTS-1 disagrees) is answered AR 
   CHECK(empty.accepted);
   CHECK(empty.bytes.rfind("BHS|", 0) == 0);
   CHECK(empty.bytes.find("BTS|0\r") != std::string::npos);
-  CHECK((*st)->list({})->size() == 1);
+  CHECK(st->list({})->size() == 1);
 }
