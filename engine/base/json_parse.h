@@ -4,8 +4,9 @@
 // per level of [ and {: a document nested a hundred thousand levels deep, a few
 // hundred KB of text, overflows the stack. Nothing a configuration, a mapping or
 // FHIR writes comes near kJsonMaxDepth, so deeper text is refused as not
-// readable, with the place where it went too deep. Every JSON read goes through
-// parse_json.
+// readable, with the place where it went too deep. JSON from outside (files,
+// inputs, servers' answers) is read through parse_json; documents this program
+// wrote itself (a mapping's output) are parsed directly, without the extra scan.
 //
 // Thread-safety: pure functions (the document is the caller's).
 #pragma once
