@@ -21,10 +21,12 @@ namespace lienthong::mapping {
 
 Value evaluate(const Expr& expr, RunState& run);
 
-// The value of `expr` without copying a binding: a name gives its slot itself;
-// anything else is evaluated into `holder`. Valid until the slot or holder changes.
+// The value of `expr` without copying a binding or a literal: a name gives its
+// slot itself, a literal the plan's value; anything else is evaluated into
+// `holder`. Valid until the slot or holder changes.
 inline const Value& evaluate_ref(const Expr& expr, RunState& run, Value& holder) {
   if (expr.kind == ExprKind::kName) return run.slots[expr.slot];
+  if (expr.kind == ExprKind::kLiteral) return expr.literal;
   // Built in the holder itself, not copied there (see Value::element_made).
   new (&holder) Value(evaluate(expr, run));
   return holder;

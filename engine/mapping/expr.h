@@ -39,7 +39,7 @@ enum class ExprKind : std::uint8_t {
   kAdd,       // operands[0] + operands[1]
   kSubtract,  // operands[0] - operands[1]
   kCall,      // function(operands...)
-  kList,      // [operands...]
+  kList,      // [operands...] (a list of literals only is parsed as one kLiteral)
   kConstant,  // operands[0], a part that reads only the message: computed once per run (slot; run_constants.h)
 };
 
@@ -69,6 +69,7 @@ struct alignas(64) Expr {
 
   Value literal;
   hl7v2::Path path;
+  std::vector<Value> literal_items;  // the items `literal` views, for a list of literals
 
   std::uint32_t column = 0;  // 1-based position in the source string, for errors
   std::string literal_text;  // the text `literal` views, for a string literal

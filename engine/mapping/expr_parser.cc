@@ -203,6 +203,19 @@ class Parser {
     return e;
   }
 
+  // A list of literals (`x in ['A', 'B']`) is one literal: built once here
+  // instead of item by item into the run's memory at every evaluation. Its
+  // items view the operands' texts, so the operands stay.
+  static void fold_literal_list(Expr& list) {
+    for (const auto& item : list.operands) {
+      if (item->kind != ExprKind::kLiteral) return;
+    }
+    list.literal_items.reserve(list.operands.size());
+    for (const auto& item : list.operands) list.literal_items.push_back(item->literal);
+    list.kind = ExprKind::kLiteral;
+    list.literal = Value::list(std::span<const Value>(list.literal_items.data(), list.literal_items.size()));
+  }
+
   ExprPtr literal(Value v, std::size_t at) {
     ExprPtr e = node(ExprKind::kLiteral, at);
     e->literal = std::move(v);
@@ -249,6 +262,7 @@ class Parser {
         advance();
         ExprPtr list = node(ExprKind::kList, t.offset);
         if (!arguments(list->operands, TokenKind::kRBracket)) return nullptr;
+        fold_literal_list(*list);
         return list;
       }
       case TokenKind::kLParen: {

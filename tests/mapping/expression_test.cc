@@ -93,6 +93,11 @@ TEST_CASE("MAP-3.4 in takes a list", "[mapping][expr]") {
   CHECK(dir.eval("'BH123' in PID-3[*].1") == "true");
   CHECK(dir.eval("2 in [1, 2]") == "true");
   CHECK(dir.eval("PID-99 in ['M']") == "false");
+  // Lists of literals are built when the mapping loads; they read the same as any other.
+  CHECK(dir.eval("'M' in []") == "false");
+  CHECK(dir.eval("'M' in [null, 'M']") == "true");
+  CHECK(dir.eval("PID-8 in [PID-99, 'M', 'F']") == "true");
+  CHECK(dir.eval("['a', null, 'b']") == R"(["a","b"])");
 }
 
 TEST_CASE("MAP-3.4 matches is a whole-value ECMAScript match", "[mapping][expr]") {
