@@ -25,6 +25,17 @@ void MllpFramer::start_frame(std::size_t offset) {
   skipped_ = 0;
 }
 
+void MllpFramer::end_frame() {
+  MllpEvent e;
+  e.kind = MllpEvent::Kind::kFrame;
+  e.size = payload_.size();
+  e.offset = frame_offset_;
+  e.payload = std::move(payload_);
+  payload_ = std::string();
+  events_.push_back(std::move(e));
+  state_ = State::kOutside;
+}
+
 void MllpFramer::flush_discarded() {
   if (discarded_ == 0) return;
   MllpEvent e;
@@ -71,7 +82,7 @@ void MllpFramer::feed(std::string_view bytes) {
         i = j;
         if (i == bytes.size() || state_ != State::kInFrame) break;
         if (bytes[i] == kMllpEnd) {
-          state_ = State::kSawEnd;
+          end_frame();
         } else {
           // The sender gave up on this frame and started again.
           MllpEvent e;
@@ -84,75 +95,31 @@ void MllpFramer::feed(std::string_view bytes) {
         ++i;
         break;
       }
-      case State::kSawEnd:
-        if (c == kMllpEndCr) {
-          MllpEvent e;
-          e.kind = MllpEvent::Kind::kFrame;
-          e.size = payload_.size();
-          e.offset = frame_offset_;
-          e.payload = std::move(payload_);
-          payload_ = std::string();
-          events_.push_back(std::move(e));
-          state_ = State::kOutside;
-          ++i;
-        } else {
-          // Release 2: 0x1C alone is data. Re-read `c` as frame content.
-          state_ = State::kInFrame;
-          append(std::string_view(&kMllpEnd, 1));
-        }
-        break;
       case State::kSkipping: {
         std::size_t j = find_frame_byte(bytes, i);
         skipped_ += j - i;
         i = j;
         if (i == bytes.size()) break;
         if (bytes[i] == kMllpEnd) {
-          state_ = State::kSkippingSawEnd;
-          ++i;
+          state_ = State::kOutside;
         } else {
           start_frame(position_ + i);
-          ++i;
         }
+        ++i;
         break;
       }
-      case State::kSkippingSawEnd:
-        if (c == kMllpEndCr) {
-          state_ = State::kOutside;
-          ++i;
-        } else {
-          ++skipped_;
-          state_ = State::kSkipping;
-        }
-        break;
     }
   }
   position_ += bytes.size();
 }
 
 void MllpFramer::finish() {
-  switch (state_) {
-    case State::kOutside:
-    case State::kSkipping:
-    case State::kSkippingSawEnd:
-      break;
-    case State::kSawEnd: {
-      // A file cut right after 0x1C: the frame is whole in every sense that matters.
-      MllpEvent e;
-      e.kind = MllpEvent::Kind::kFrame;
-      e.size = payload_.size();
-      e.offset = frame_offset_;
-      e.payload = std::move(payload_);
-      events_.push_back(std::move(e));
-      break;
-    }
-    case State::kInFrame: {
-      MllpEvent e;
-      e.kind = MllpEvent::Kind::kIncomplete;
-      e.size = payload_.size();
-      e.offset = frame_offset_;
-      events_.push_back(std::move(e));
-      break;
-    }
+  if (state_ == State::kInFrame) {
+    MllpEvent e;
+    e.kind = MllpEvent::Kind::kIncomplete;
+    e.size = payload_.size();
+    e.offset = frame_offset_;
+    events_.push_back(std::move(e));
   }
   payload_ = std::string();
   state_ = State::kOutside;

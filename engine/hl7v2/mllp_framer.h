@@ -3,15 +3,17 @@
 //
 // MllpFramer deframes a byte stream incrementally: feed() any split of the input
 // (a socket read, a file chunk), then drain next() for events. A 0x1C ends a
-// frame only when 0x0D follows; otherwise both bytes are payload. A 0x0B inside
-// a frame means the sender restarted: the unfinished frame is reported as
-// discarded and a new one begins. CR, LF, space and tab between frames are
-// ignored silently (files often put a newline after each frame); other bytes
-// outside a frame are reported as discarded, once per run. A frame larger than
-// the limit is reported once, as soon as it crosses the limit, and the rest of
-// it is skipped. finish() marks the end of the stream: a frame whose 0x1C is
-// the last byte counts as complete; a frame without its end is reported as
-// incomplete.
+// frame at once, whether its 0x0D follows or not: MLLP excludes 0x0B and 0x1C
+// from the content, and some senders end frames with 0x1C alone and then wait
+// for the answer, which they would never get if the frame waited for a 0x0D.
+// The 0x0D, when it comes, is whitespace between frames. A 0x0B inside a frame
+// means the sender restarted: the unfinished frame is reported as discarded
+// and a new one begins. CR, LF, space and tab between frames are ignored
+// silently (files often put a newline after each frame); other bytes outside a
+// frame are reported as discarded, once per run. A frame larger than the limit
+// is reported once, as soon as it crosses the limit, and the rest of it is
+// skipped. finish() marks the end of the stream: a frame without its end is
+// reported as incomplete. Events do not depend on how the stream is split.
 //
 // No network code here; adapters own sockets and timeouts.
 // Thread-safety: an MllpFramer has one owner at a time; the free functions are pure.
@@ -63,9 +65,10 @@ class MllpFramer {
   bool in_frame() const { return state_ != State::kOutside; }
 
  private:
-  enum class State : std::uint8_t { kOutside, kInFrame, kSawEnd, kSkipping, kSkippingSawEnd };
+  enum class State : std::uint8_t { kOutside, kInFrame, kSkipping };
 
   void start_frame(std::size_t offset);
+  void end_frame();
   void flush_discarded();
   void append(std::string_view bytes);
 

@@ -93,6 +93,26 @@ TEST_CASE("listener: answers keep arrival order when the sink answers out of ord
   CHECK(hl7v2::read_header(received.front().bytes).control_id == ids.back());  // really out of order
 }
 
+TEST_CASE("listener: a sender that ends its frames with 0x1C alone is answered", "[mllp][listener]") {
+  Fixture f;
+  RawClient client(f.port);
+  // One message at a time, each waiting for its answer: a listener that waited
+  // for the 0x0D would never answer.
+  for (const std::string id : {"EB1", "EB2"}) {
+    std::string frame = hl7v2::mllp_wrap(make_message(id));
+    frame.pop_back();
+    REQUIRE(client.send(frame));
+    CHECK(read_ids(client, 1) == std::vector<std::string>{id});
+  }
+  // Back to back, the next 0x0B right after the 0x1C.
+  std::string both = hl7v2::mllp_wrap(make_message("EB3"));
+  both.pop_back();
+  both += hl7v2::mllp_wrap(make_message("EB4"));
+  REQUIRE(client.send(both));
+  CHECK(read_ids(client, 2) == std::vector<std::string>{"EB3", "EB4"});
+  CHECK(f.listener.stats().bytes_discarded == 0);
+}
+
 TEST_CASE("listener: bytes outside frames are discarded and the frames still answered", "[mllp][listener]") {
   Fixture f;
   RawClient client(f.port);

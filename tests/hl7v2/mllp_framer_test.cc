@@ -51,30 +51,41 @@ TEST_CASE("mllp: wrap and deframe round trip, under every split", "[mllp]") {
   }
 }
 
-TEST_CASE("mllp: frames are available before finish()", "[mllp]") {
+TEST_CASE("mllp: a frame is available as soon as its 0x1C arrives", "[mllp]") {
   MllpFramer f;
-  f.feed("\x0B" "abc\x1C");
+  f.feed("\x0B" "abc");
   CHECK_FALSE(f.next().has_value());
   CHECK(f.in_frame());
-  f.feed("\x0D");
+  // A sender that ends with 0x1C and waits for the answer before sending its
+  // 0x0D (or never sends one) must get the answer.
+  f.feed("\x1C");
   auto e = f.next();
   REQUIRE(e.has_value());
   CHECK(e->payload == "abc");
   CHECK_FALSE(f.in_frame());
+  f.feed("\x0D");
+  CHECK_FALSE(f.next().has_value());  // the late 0x0D is whitespace between frames
   CHECK(f.position() == 6);
 }
 
-TEST_CASE("mllp: 0x1C without 0x0D is payload (release 2)", "[mllp]") {
-  auto events = run(std::string("\x0B" "a\x1C" "b\x1C\x1C\x0D", 7), 1);
-  REQUIRE(events.size() == 1);
-  CHECK(events[0].payload == std::string("a\x1C" "b\x1C", 4));
-}
-
-TEST_CASE("mllp: a frame ending in 0x1C at end of stream is tolerated", "[mllp]") {
-  auto events = run(std::string("\x0B" "abc\x1C"));
-  REQUIRE(events.size() == 1);
-  CHECK(events[0].kind == Kind::kFrame);
-  CHECK(events[0].payload == "abc");
+TEST_CASE("mllp: 0x1C ends a frame with or without its 0x0D", "[mllp]") {
+  // 0x1C 0x0B, 0x1C 0x0D 0x0A, 0x1C at the end of the stream: three frames, nothing discarded.
+  for (std::size_t step : {0, 1, 2}) {
+    INFO("step " << step);
+    auto events = run(std::string("\x0B" "a\x1C" "\x0B" "b\x1C\x0D\x0A" "\x0B" "c\x1C"), step);
+    REQUIRE(events.size() == 3);
+    for (const auto& e : events) CHECK(e.kind == Kind::kFrame);
+    CHECK(events[0].payload == "a");
+    CHECK(events[1].payload == "b");
+    CHECK(events[2].payload == "c");
+  }
+  // A 0x1C in the content (MLLP excludes it) ends the frame there; what
+  // follows up to the next 0x0B is reported as discarded, never kept silently.
+  auto events = run(std::string("\x0B" "a\x1C" "b\x1C\x0D"), 1);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].payload == "a");
+  CHECK(events[1].kind == Kind::kDiscarded);
+  CHECK(events[1].size == 2);  // "b" and the second 0x1C
 }
 
 TEST_CASE("mllp: bytes outside frames", "[mllp]") {
@@ -130,9 +141,12 @@ TEST_CASE("mllp: oversize frames are reported once and skipped", "[mllp]") {
 TEST_CASE("mllp: oversize frame holding 0x1C bytes and a restart", "[mllp]") {
   std::string wire = std::string("\x0B") + std::string(20, 'x') + "\x1C" "zz" + "\x0B" "ok\x1C\x0D";
   auto events = run(wire, 1, 10);
-  REQUIRE(events.size() == 2);
+  // The oversize frame ends at its 0x1C; "zz" after it is outside any frame.
+  REQUIRE(events.size() == 3);
   CHECK(events[0].kind == Kind::kTooLarge);
-  CHECK(events[1].payload == "ok");
+  CHECK(events[1].kind == Kind::kDiscarded);
+  CHECK(events[1].size == 2);
+  CHECK(events[2].payload == "ok");
 }
 
 TEST_CASE("mllp: the stream ending mid-frame is reported as incomplete", "[mllp]") {
