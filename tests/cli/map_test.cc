@@ -272,6 +272,40 @@ TEST_CASE("cli map: a Vietnamese laboratory's decimal comma is read as a decimal
   CHECK(other.out.find(R"("referenceRange":[{"text":"3,9-6,4"}])") != std::string::npos);
 }
 
+TEST_CASE("cli map: vital signs in an ADT (OBX NM, SN) keep their value: a decimal comma from Viet Nam is a decimal "
+          "point, a value that is not a number stays text",
+          "[cli][map]") {
+  const std::string shipped = std::string(LIENTHONG_SOURCE_DIR) + "/mappings";
+  const std::string adt =
+      "MSH|^~\\&|HIS|BV|LT|SYT|20241105083012+0700||ADT^A01|V1|P|2.5\r"
+      "PID|1||P3^^^BV^PI||Le^An||19700101|F\r"
+      "PV1|1|I\r"
+      "OBX|1|NM|8310-5^Nhiệt độ^LN||37,5|Cel\r"
+      "OBX|2|NM|29463-7^Cân nặng^LN||65.5|kg\r"
+      "OBX|3|SN|4548-4^HbA1c^LN||>^6,5|%\r"
+      "OBX|4|NM|X^Đường huyết^L||<3,9|mmol/L\r"
+      "OBX|5|NM|Y^Ghi chú^L||không đo|\r";
+  auto vn = run_cli({"map", "--mappings", shipped, "--input", "-", "--country", "VNM"}, adt);
+  INFO(vn.err);
+  REQUIRE(vn.status == 0);
+  for (const char* value : {R"("valueQuantity":{"value":37.5,"unit":"Cel")",
+                            R"("valueQuantity":{"value":65.5,"unit":"kg")",
+                            R"("valueQuantity":{"value":6.5,"comparator":">","unit":"%")",
+                            R"("valueQuantity":{"value":3.9,"comparator":"<","unit":"mmol/L")",
+                            R"("valueString":"không đo")"}) {
+    INFO(value);
+    CHECK(vn.out.find(value) != std::string::npos);
+  }
+  // Elsewhere a comma is not a decimal separator: text, never a guessed number, never dropped.
+  auto other = run_cli({"map", "--mappings", shipped, "--input", "-"}, adt);
+  REQUIRE(other.status == 0);
+  for (const char* value : {R"("valueString":"37,5")", R"("valueQuantity":{"value":65.5,"unit":"kg")",
+                            R"("valueString":">6,5")", R"("valueString":"<3,9")"}) {
+    INFO(value);
+    CHECK(other.out.find(value) != std::string::npos);
+  }
+}
+
 TEST_CASE("cli map: PID-8 written as a Vietnamese word is the FHIR gender; a code nobody knows is kept as the "
           "sender's text, not dropped",
           "[cli][map]") {
