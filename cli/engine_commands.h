@@ -25,11 +25,13 @@ int run_replay(const std::vector<std::string>& args);
 
 // Every adapter type this executable knows: listeners ("mllp") and destinations.
 const core::AdapterRegistry& adapter_registry();
-// Loads the config, printing every error to stderr; nullopt-like failure as Error.
-Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path);
+// Loads the config (`scope`: core::ConfigScope; the verbs that only read the
+// store or send load it without routes and mappings).
+Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path,
+                                                                  core::ConfigScope scope = core::ConfigScope::kAll);
 // The store options `settings` ask for (run and replay open the store to write).
 store::SqliteStoreOptions store_options(const core::StoreSettings& settings);
-// Loads `config_file` and opens its store read-only (works beside `lienthong run`);
+// Loads `config_file` (without routes) and opens its store read-only (works beside `lienthong run`);
 // prints what went wrong as "lienthong VERB: ..." and returns the exit status
 // (kExitOk when both are open).
 int open_store_reader(const std::string& config_file, const char* verb, core::EngineConfig& config,

@@ -37,8 +37,8 @@ store::SqliteStoreOptions store_options(const core::StoreSettings& settings) {
   return options;
 }
 
-Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path) {
-  auto loaded = core::load_config(path, adapter_registry());
+Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::string& path, core::ConfigScope scope) {
+  auto loaded = core::load_config(path, adapter_registry(), scope);
   std::error_code ec;
   if (!loaded.ok() && path == kDefaultConfig && !std::filesystem::exists(path, ec)) {
     // The usual slip: a verb run outside the repository root with no --config.
@@ -52,7 +52,7 @@ Result<core::EngineConfig, core::ConfigErrors> load_engine_config(const std::str
 
 int open_store_reader(const std::string& config_file, const char* verb, core::EngineConfig& config,
                       std::unique_ptr<store::SqliteStore>& store) {
-  auto loaded = load_engine_config(config_file);
+  auto loaded = load_engine_config(config_file, core::ConfigScope::kWithoutRoutes);
   if (!loaded.ok()) {
     for (const auto& line : loaded.error()) std::fprintf(stderr, "%s\n", line.c_str());
     return kExitBadInput;

@@ -116,7 +116,7 @@ int run_replay(const std::vector<std::string>& arguments) {
     std::fputs(kReplayUsage, stderr);
     return kExitUsage;
   }
-  auto config = load_engine_config(*config_file);
+  auto config = load_engine_config(*config_file, core::ConfigScope::kWithoutRoutes);
   if (!config.ok()) {
     for (const auto& line : config.error()) std::fprintf(stderr, "%s\n", line.c_str());
     return kExitBadInput;

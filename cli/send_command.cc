@@ -80,7 +80,7 @@ int run_send(const std::vector<std::string>& arguments) {
   }
   adapters::mllp::MllpSenderConfig sender_config;
   if (explicit_config || std::filesystem::exists(*config_file)) {
-    auto config = load_engine_config(*config_file);
+    auto config = load_engine_config(*config_file, core::ConfigScope::kWithoutRoutes);
     if (!config.ok()) {
       for (const auto& line : config.error()) std::fprintf(stderr, "%s\n", line.c_str());
       return kExitBadInput;

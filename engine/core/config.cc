@@ -101,7 +101,7 @@ void read_listeners(const ConfigObject& root, const ListenerRegistry& registry, 
 }
 
 Result<EngineConfig, ConfigErrors> check(const ConfigDocument& doc, const std::filesystem::path& file,
-                                         const AdapterRegistry& registry) {
+                                         const AdapterRegistry& registry, ConfigScope scope) {
   EngineConfig config;
   config.file = file;
   if (!doc.parsed()) return doc.errors();
@@ -140,7 +140,7 @@ Result<EngineConfig, ConfigErrors> check(const ConfigDocument& doc, const std::f
   root.finish();
   if (!doc.errors().empty()) return doc.errors();
   ConfigErrors errors;
-  if (!config.routes_dir.empty()) {
+  if (!config.routes_dir.empty() && scope == ConfigScope::kAll) {
     RouteContext context;
     context.routes_dir = config.routes_dir;
     context.mappings_root = config.mappings_root;
@@ -156,13 +156,14 @@ Result<EngineConfig, ConfigErrors> check(const ConfigDocument& doc, const std::f
 
 }  // namespace
 
-Result<EngineConfig, ConfigErrors> load_config(const std::filesystem::path& path, const AdapterRegistry& registry) {
-  return check(ConfigDocument::load(path), path, registry);
+Result<EngineConfig, ConfigErrors> load_config(const std::filesystem::path& path, const AdapterRegistry& registry,
+                                               ConfigScope scope) {
+  return check(ConfigDocument::load(path), path, registry, scope);
 }
 
 Result<EngineConfig, ConfigErrors> parse_config(std::string_view text, const std::filesystem::path& file,
-                                                const AdapterRegistry& registry) {
-  return check(ConfigDocument::parse(text, file.string()), file, registry);
+                                                const AdapterRegistry& registry, ConfigScope scope) {
+  return check(ConfigDocument::parse(text, file.string()), file, registry, scope);
 }
 
 }  // namespace lienthong::core

@@ -78,10 +78,18 @@ struct EngineConfig {
 
 using ConfigErrors = std::vector<std::string>;
 
+// What a load reads. kAll: everything (`run`, `check`). kWithoutRoutes: all but
+// the route files and the mappings they name, which take most of a load (every
+// mapping is compiled) and which the verbs that only read the store or send
+// (`queue`, `messages`, `replay`, `send`) never use; `routes` is then empty. An
+// operator can still look at the queue while a route file is broken.
+enum class ConfigScope { kAll, kWithoutRoutes };
+
 // Reads and checks `path`; adapter types are looked up in `registry`.
-Result<EngineConfig, ConfigErrors> load_config(const std::filesystem::path& path, const AdapterRegistry& registry);
+Result<EngineConfig, ConfigErrors> load_config(const std::filesystem::path& path, const AdapterRegistry& registry,
+                                               ConfigScope scope = ConfigScope::kAll);
 // The same for text already in memory (`file` names it in errors and anchors relative paths).
 Result<EngineConfig, ConfigErrors> parse_config(std::string_view text, const std::filesystem::path& file,
-                                                const AdapterRegistry& registry);
+                                                const AdapterRegistry& registry, ConfigScope scope = ConfigScope::kAll);
 
 }  // namespace lienthong::core

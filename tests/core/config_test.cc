@@ -1,6 +1,11 @@
 #include "engine/core/config.h"
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
 
 using namespace lienthong;
 
@@ -96,4 +101,27 @@ TEST_CASE("config: store is required; a JSON syntax error stops checking") {
   REQUIRE_FALSE(broken.ok());
   REQUIRE(broken.error().size() == 1);
   CHECK(broken.error()[0].rfind("b.json: line 1, column 11: ", 0) == 0);
+}
+
+TEST_CASE("config: the store and send verbs' scope leaves out the routes and their mappings") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("lt-config-scope-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "routes");
+  {
+    std::ofstream route(dir / "routes" / "broken.json");
+    route << R"({"from": ["adt"], "mapping": "no/such/mapping.json", "to": [{"destination": "nowhere"}]})";
+  }
+  const std::string text = R"({"store": {"path": "store.db"}, "routes": "routes",
+    "listeners": [{"type": "tcp", "name": "adt", "port": 2575}]})";
+  const fs::path file = dir / "lienthong.json";
+  auto all = core::parse_config(text, file, test_registry());
+  REQUIRE_FALSE(all.ok());  // the whole check still reads every route
+  auto without = core::parse_config(text, file, test_registry(), core::ConfigScope::kWithoutRoutes);
+  REQUIRE(without.ok());
+  CHECK(without->store.path == dir / "store.db");
+  CHECK(without->listeners.size() == 1);
+  REQUIRE(without->routes != nullptr);
+  CHECK(without->routes->routes.empty());
+  fs::remove_all(dir);
 }
