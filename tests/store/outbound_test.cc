@@ -3,6 +3,7 @@
 // order, counted per destination, and pruned by retention.
 #include <catch2/catch.hpp>
 
+#include "tests/store/power_loss_vfs.h"
 #include "tests/store/sqlite_file.h"
 #include "tests/store/store_test_util.h"
 
@@ -366,4 +367,32 @@ TEST_CASE("outbound bodies: a row that does not decode stops the read with the i
   auto snapshot = (*st)->load_queue(QueueLoad{"ehr", 0, 100, false});
   REQUIRE_FALSE(snapshot.ok());
   CHECK_THAT(snapshot.error().message, Catch::Contains("item " + std::to_string(items[0].id) + ": stored body"));
+}
+
+TEST_CASE("outbound: a batch of updates keeps its savepoint's journal in memory, not in a temporary file", "[store]") {
+  // STORE-2: each write other than an append runs in a savepoint. SQLite keeps
+  // the pages a savepoint changes in a statement journal, a temporary file once
+  // it passes 64 KiB: two pwrite calls per page, per delivered item.
+  TempDir dir;
+  PowerLossVfs& vfs = PowerLossVfs::instance();
+  vfs.revive();
+  SqliteStoreOptions options = options_for(dir.file("t.db"));
+  options.vfs = PowerLossVfs::kName;
+  options.body_compression = BodyCompression::kNone;
+  auto st = SqliteStore::open(options);
+  REQUIRE(st.ok());
+  std::vector<ItemUpdate> updates;
+  for (int i = 0; i < 64; ++i) {
+    // About a page each: 64 pages changed by one savepoint, well past 64 KiB.
+    auto items = append_with(**st, "T" + std::to_string(i), {item_for("ehr", "P" + std::to_string(i), std::string(3000, 'x'))});
+    REQUIRE(items.size() == 1);
+    updates.push_back(ItemUpdate{items[0].id, "done", false, 1, 0, "", AttemptRecord{now_us(), 900, "ok", "HTTP 200"}});
+  }
+  const std::uint64_t before = vfs.temp_file_opens();
+  REQUIRE(update(**st, std::move(updates)));
+  CHECK(vfs.temp_file_opens() == before);
+  auto counts = (*st)->queue_counts();
+  REQUIRE(counts.ok());
+  REQUIRE(counts->size() == 1);
+  CHECK((*counts)[0].done == 64);
 }

@@ -39,6 +39,7 @@ struct Shared {
   std::uint64_t writes = 0;
   std::uint64_t db_syncs = 0;
   std::uint64_t wal_header_writes = 0;
+  std::uint64_t temp_file_opens = 0;
   std::set<std::thread::id> db_writers;
 };
 
@@ -178,6 +179,12 @@ int vfs_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags,
   Shared& s = shared();
   auto* f = new (file) ShimFile{};
   f->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + kRealOffset);
+  constexpr int kTempFiles =
+      SQLITE_OPEN_SUBJOURNAL | SQLITE_OPEN_TEMP_JOURNAL | SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TRANSIENT_DB;
+  if ((flags & kTempFiles) != 0) {
+    std::lock_guard lock(s.mu);
+    ++s.temp_file_opens;
+  }
   int rc = s.real->xOpen(s.real, name, f->real, flags, out_flags);
   if (rc != SQLITE_OK) {
     if (f->real->pMethods != nullptr) f->real->pMethods->xClose(f->real);
@@ -311,6 +318,11 @@ void PowerLossVfs::fail_writes_disk_full(bool on) {
 std::uint64_t PowerLossVfs::syncs() const {
   std::lock_guard lock(shared().mu);
   return shared().syncs;
+}
+
+std::uint64_t PowerLossVfs::temp_file_opens() const {
+  std::lock_guard lock(shared().mu);
+  return shared().temp_file_opens;
 }
 
 std::uint64_t PowerLossVfs::writes() const {

@@ -12,8 +12,8 @@
 // every file, or on main database files only: what a checkpoint syncs), and
 // xWrite failing with SQLITE_FULL (a full disk). It counts what tests need to
 // see the checkpointer at work: writes, database file syncs, WAL header writes
-// (the first one and each time the WAL starts over) and which threads wrote a
-// main database file.
+// (the first one and each time the WAL starts over), which threads wrote a
+// main database file, and temporary files opened.
 //
 // Thread-safety: every method may be called from any thread; the VFS serialises
 // its own bookkeeping and the I/O of tracked files with one mutex.
@@ -42,6 +42,7 @@ class PowerLossVfs {
   std::uint64_t writes() const;             // xWrite + xTruncate calls that reached a tracked file
   std::uint64_t db_syncs() const;           // successful syncs of main database files
   std::uint64_t wal_header_writes() const;  // writes at offset 0 of a WAL
+  std::uint64_t temp_file_opens() const;    // statement journals, temporary databases and journals
   std::set<std::thread::id> db_writers() const;  // threads that wrote a main database file
 
  private:
