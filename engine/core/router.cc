@@ -34,14 +34,16 @@ Routing Router::route(const std::string& source, const hl7v2::Message& message, 
     } else {
       body = std::string(raw);
     }
-    for (const RouteTarget& t : r.to) {
+    for (std::size_t i = 0; i < r.to.size(); ++i) {
+      const RouteTarget& t = r.to[i];
       store::OutboundRecord record;
       record.route = r.name;
       record.destination = t.destination;
       record.ordering_key = t.key_of(message, source);
       record.content_type = r.content_type();
       if (failure.empty()) {
-        record.body = body;
+        // The last destination takes the body; the others get copies.
+        record.body = i + 1 == r.to.size() ? std::move(body) : body;
       } else {
         record.status = "dead";
         record.error = failure;

@@ -35,7 +35,8 @@ std::shared_ptr<const Router> router_for(const TempDir& dir, const std::string& 
   c.routes_dir = dir.path() / "routes";
   c.mappings_root = dir.path() / "mappings";
   c.listeners = {"adt"};
-  c.destinations = {{"ehr", {"application/fhir+json", "x-application/hl7-v2+er7"}}};
+  c.destinations = {{"ehr", {"application/fhir+json", "x-application/hl7-v2+er7"}},
+                    {"archive", {"application/fhir+json", "x-application/hl7-v2+er7"}}};
   std::vector<std::string> errors;
   auto table = load_routes(c, errors);
   INFO((errors.empty() ? std::string() : errors.front()));
@@ -97,6 +98,27 @@ TEST_CASE("intake: an accepted message's items are committed with it and handed 
   CHECK(again.bytes == a.bytes);
   std::lock_guard lock(mu);
   CHECK(handed.size() == 1);
+}
+
+TEST_CASE("intake: every destination of a route gets the whole body", "[intake][routes]") {
+  TempDir dir;
+  auto st = store::SqliteStore::open(testing::options_for(dir.file("i.db")));
+  REQUIRE(st.ok());
+  Intake intake(**st);
+  intake.set_router(router_for(dir, R"({"to": [{"destination": "ehr"}, {"destination": "archive"}]})", Unrouted::kAccept));
+  std::vector<store::OutboundItem> handed;
+  std::mutex mu;
+  intake.set_item_sink([&](std::vector<store::OutboundItem> items) {
+    std::lock_guard lock(mu);
+    for (auto& i : items) handed.push_back(std::move(i));
+  });
+  CHECK(submit(intake, kAdt).accepted);
+  std::lock_guard lock(mu);
+  REQUIRE(handed.size() == 2);
+  CHECK(handed[0].destination == "ehr");
+  CHECK(handed[1].destination == "archive");
+  CHECK(handed[0].body == kAdt);
+  CHECK(handed[1].body == kAdt);
 }
 
 TEST_CASE("intake: a mapping's rejection is answered AE with its reason and stored as error (ACK-5.2, DLV-1.4)",
