@@ -273,7 +273,7 @@ TEST_CASE("cli map: a Vietnamese laboratory's decimal comma is read as a decimal
 }
 
 TEST_CASE("cli map: vital signs in an ADT (OBX NM, SN) keep their value: a decimal comma from Viet Nam is a decimal "
-          "point, a value that is not a number stays text",
+          "point, an SN ratio or range stays one, a value that is not a number stays text",
           "[cli][map]") {
   const std::string shipped = std::string(LIENTHONG_SOURCE_DIR) + "/mappings";
   const std::string adt =
@@ -284,7 +284,9 @@ TEST_CASE("cli map: vital signs in an ADT (OBX NM, SN) keep their value: a decim
       "OBX|2|NM|29463-7^Cân nặng^LN||65.5|kg\r"
       "OBX|3|SN|4548-4^HbA1c^LN||>^6,5|%\r"
       "OBX|4|NM|X^Đường huyết^L||<3,9|mmol/L\r"
-      "OBX|5|NM|Y^Ghi chú^L||không đo|\r";
+      "OBX|5|NM|Y^Ghi chú^L||không đo|\r"
+      "OBX|6|SN|T^Hiệu giá^L||^1^:^128\r"
+      "OBX|7|SN|R^Khoảng^L||^3,5^-^5|mmol/L\r";
   auto vn = run_cli({"map", "--mappings", shipped, "--input", "-", "--country", "VNM"}, adt);
   INFO(vn.err);
   REQUIRE(vn.status == 0);
@@ -292,7 +294,10 @@ TEST_CASE("cli map: vital signs in an ADT (OBX NM, SN) keep their value: a decim
                             R"("valueQuantity":{"value":65.5,"unit":"kg")",
                             R"("valueQuantity":{"value":6.5,"comparator":">","unit":"%")",
                             R"("valueQuantity":{"value":3.9,"comparator":"<","unit":"mmol/L")",
-                            R"("valueString":"không đo")"}) {
+                            R"("valueString":"không đo")",
+                            // A titer is a ratio and a range is a range, not their first number.
+                            R"("valueRatio":{"numerator":{"value":1},"denominator":{"value":128}})",
+                            R"("valueRange":{"low":{"value":3.5,"unit":"mmol/L","code":"mmol/L"},"high":{"value":5,"unit":"mmol/L","code":"mmol/L"}})"}) {
     INFO(value);
     CHECK(vn.out.find(value) != std::string::npos);
   }
