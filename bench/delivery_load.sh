@@ -11,7 +11,9 @@
 # transaction Bundle to a "fhir" destination: bench/fhir_sink, which counts, checks per-key
 # order, and answers 200. Printed per run: intake ok msgs/s and ACK p50/p99 (mllp_load), the
 # delivered rate during the load (fhir_sink's count over the load's seconds), and how long the
-# receiver needed after the load ended to get the rest.
+# receiver needed after the load ended to get the rest, and the CPU time (user + system, all
+# threads) the engine and the receiver used per delivered message: steadier than the rates on a
+# shared machine, so a change's cost shows even when the rates are lost in the noise.
 # Then the drain: DRAIN_MESSAGES (default 100000) messages are loaded while nothing listens at
 # the destination's port (every attempt: connection refused, RETRY); then fhir_sink starts and
 # the time until it has every Bundle is the drain time; `lienthong queue` must show 0 pending.
@@ -98,13 +100,18 @@ EOF
 EOF
 }
 
+# CPU time (user + system, all threads) a process has used, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# Microseconds of CPU per message: TICKS over N messages.
+per_message_us() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", n > 0 ? t * 1e6 / hz / n : 0 }'; }
+
 json_field() { "$PYTHON" -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, d))" "$@"; }
 
 echo "delivery_load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), build $BUILD"
 echo "delivery_load: fhir destination concurrency $CONCURRENCY, max_connections $MAX_CONNECTIONS; fhir_sink threads $SINK_THREADS; store body_compression $BODY_COMPRESSION; delivery_threads $ENGINE_DELIVERY_THREADS"
 echo
-printf '| conns | window | intake ok msgs/s | ACK p50 us | ACK p99 us | delivered/s during load | delivered | tail after load s | order violations |\n'
-printf '|---|---|---|---|---|---|---|---|---|\n'
+printf '| conns | window | intake ok msgs/s | ACK p50 us | ACK p99 us | delivered/s during load | delivered | tail after load s | order violations | CPU us/msg engine | CPU us/msg receiver |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
 
 run_load() {  # CONNS WINDOW
   local dir="$WORK/load-$1x$2" mllp_port sink_port engine sink t0 t1 ok
@@ -120,6 +127,9 @@ run_load() {  # CONNS WINDOW
   pids+=("$engine")
   wait_port "$mllp_port" "$engine" "$dir/engine.log"
 
+  local engine_cpu0 sink_cpu0 engine_cpu sink_cpu
+  engine_cpu0="$(cpu_ticks "$engine")"
+  sink_cpu0="$(cpu_ticks "$sink")"
   t0="$(now_ms)"
   "$LOAD" --port "$mllp_port" --connections "$1" --window "$2" --duration "$SECONDS_PER_RUN" --warmup 1 \
     --patient-per-connection --json >"$dir/load.json" 2>"$dir/load.err"
@@ -134,6 +144,8 @@ run_load() {  # CONNS WINDOW
   done
   local t_done
   t_done="$(awk -v ok="$ok" '$1 == "fhir_sink" && $2 ~ /^ms=/ && $4 + 0 >= ok + 0 { print substr($2, 4); exit }' "$dir/sink.log")"
+  engine_cpu=$(( $(cpu_ticks "$engine") - engine_cpu0 ))
+  sink_cpu=$(( $(cpu_ticks "$sink") - sink_cpu0 ))
   stop "$engine"
   stop "$sink"
   # Delivered during the load's measured seconds: the sink's count from 1 s in to the end.
@@ -145,9 +157,10 @@ run_load() {  # CONNS WINDOW
   [[ -n "$t_done" ]] && tail_s="$(awk -v a="$t_done" -v b="$t1" 'BEGIN { d = (a - b) / 1000; printf "%.1f", d < 0 ? 0 : d }')"
   local violations
   violations="$(sed -n 's/.*order_violations \([0-9]*\) .*repeated.*/\1/p' "$dir/sink.log" | tail -1)"
-  printf '| %s | %s | %s | %s | %s | %s | %s of %s | %s | %s |\n' "$1" "$2" \
+  printf '| %s | %s | %s | %s | %s | %s | %s of %s | %s | %s | %s | %s |\n' "$1" "$2" \
     "$(json_field "$dir/load.json" ok_per_s)" "$(json_field "$dir/load.json" 'latency_us["p50"]')" \
-    "$(json_field "$dir/load.json" 'latency_us["p99"]')" "$rate" "$got" "$ok" "$tail_s" "${violations:-?}"
+    "$(json_field "$dir/load.json" 'latency_us["p99"]')" "$rate" "$got" "$ok" "$tail_s" "${violations:-?}" \
+    "$(per_message_us "$engine_cpu" "$got")" "$(per_message_us "$sink_cpu" "$got")"
   if [[ "$(json_field "$dir/load.json" 'ok == sent')" != True ]]; then
     echo "  (mllp_load: not every message was answered OK: $(head -c 300 "$dir/load.err"))"
   fi
@@ -177,6 +190,7 @@ echo "drain: intake $(json_field "$dir/load.json" ok) ok of $(json_field "$dir/l
 "$LIENTHONG" queue --config "$dir/lienthong.json" | sed 's/^/drain: /'
 ok="$(json_field "$dir/load.json" ok)"
 t_up="$(now_ms)"
+drain_cpu0="$(cpu_ticks "$engine")"
 "$SINK" --port "$sink_port" --threads "$SINK_THREADS" --expect "$ok" >"$dir/sink.log" 2>&1 &
 sink=$!
 pids+=("$sink")
@@ -194,12 +208,13 @@ while (( $(now_ms) < deadline )); do
 done
 kill -0 "$sink" 2>/dev/null && { echo "drain: the receiver did not get all $ok in 600 s"; stop "$sink"; }
 wait "$sink" 2>/dev/null
+drain_cpu=$(( $(cpu_ticks "$engine") - drain_cpu0 ))
 t_all="$(sed -n 's/^fhir_sink summary: .* last_ms=\([0-9]*\).*/\1/p' "$dir/sink.log")"
 [[ -n "$t_all" ]] || t_all="$(now_ms)"
 got="$(sed -n 's/^fhir_sink summary: requests \([0-9]*\) .*/\1/p' "$dir/sink.log")"
 grep '^fhir_sink summary' "$dir/sink.log" | sed 's/^/drain: /'
 grep '^fhir_sink first order' "$dir/sink.log" | sed 's/^/drain: /'
 "$LIENTHONG" queue --config "$dir/lienthong.json" | sed 's/^/drain: /'
-echo "drain: receiver up -> it had $got of $ok Bundles: $(( (t_all - t_up) )) ms => $(( ${got:-0} * 1000 / (t_all - t_up + 1) )) Bundles/s"
+echo "drain: receiver up -> it had $got of $ok Bundles: $(( (t_all - t_up) )) ms => $(( ${got:-0} * 1000 / (t_all - t_up + 1) )) Bundles/s; engine CPU $(per_message_us "$drain_cpu" "${got:-0}") us per Bundle"
 [[ -n "$queue_zero_ms" ]] && echo "drain: receiver up -> \`lienthong queue\` pending 0: $(( queue_zero_ms - t_up )) ms"
 stop "$engine"
