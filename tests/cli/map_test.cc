@@ -286,7 +286,8 @@ TEST_CASE("cli map: vital signs in an ADT (OBX NM, SN) keep their value: a decim
       "OBX|4|NM|X^Đường huyết^L||<3,9|mmol/L\r"
       "OBX|5|NM|Y^Ghi chú^L||không đo|\r"
       "OBX|6|SN|T^Hiệu giá^L||^1^:^128\r"
-      "OBX|7|SN|R^Khoảng^L||^3,5^-^5|mmol/L\r";
+      "OBX|7|SN|R^Khoảng^L||^3,5^-^5|mmol/L\r"
+      "OBX|8|NM|BP^Huyết áp^L||120~80,5|mm[Hg]\r";
   auto vn = run_cli({"map", "--mappings", shipped, "--input", "-", "--country", "VNM"}, adt);
   INFO(vn.err);
   REQUIRE(vn.status == 0);
@@ -297,7 +298,9 @@ TEST_CASE("cli map: vital signs in an ADT (OBX NM, SN) keep their value: a decim
                             R"("valueString":"không đo")",
                             // A titer is a ratio and a range is a range, not their first number.
                             R"("valueRatio":{"numerator":{"value":1},"denominator":{"value":128}})",
-                            R"("valueRange":{"low":{"value":3.5,"unit":"mmol/L","code":"mmol/L"},"high":{"value":5,"unit":"mmol/L","code":"mmol/L"}})"}) {
+                            R"("valueRange":{"low":{"value":3.5,"unit":"mmol/L","code":"mmol/L"},"high":{"value":5,"unit":"mmol/L","code":"mmol/L"}})",
+                            // Repeated values are components, read the same way.
+                            R"("valueQuantity":{"value":80.5,"unit":"mm[Hg]","code":"mm[Hg]"})"}) {
     INFO(value);
     CHECK(vn.out.find(value) != std::string::npos);
   }
