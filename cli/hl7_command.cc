@@ -1,5 +1,6 @@
 #include "cli/hl7_command.h"
 
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "engine/hl7v2/message.h"
 #include "engine/hl7v2/parser.h"
 #include "engine/hl7v2/path.h"
+#include "engine/mapping/fhir_time.h"
 
 namespace lienthong::cli {
 namespace {
@@ -21,7 +23,7 @@ const char kUsage[] =
     "usage: lienthong hl7 get  [--encoding E] [--strict] FILE PATH...\n"
     "       lienthong hl7 json [--encoding E] [--strict] [--pretty] FILE\n"
     "       lienthong hl7 ack  [--encoding E] [--strict] [--code AA|AE|AR|CA|CE|CR]\n"
-    "                          [--error TEXT] [--error-code N] [--control-id ID] [--raw] FILE\n"
+    "                          [--error TEXT] [--error-code N] [--control-id ID] [--tz ZONE] [--raw] FILE\n"
     "\n"
     "FILE is an HL7 v2 message, a batch file (FHS/BHS...BTS/FTS or messages one after\n"
     "another) or MLLP frames; '-' reads stdin. Every message of the file is processed in order.\n"
@@ -31,6 +33,8 @@ const char kUsage[] =
     "  ack    prints the ACK for each message (AA, or CA when MSH-15/16 ask for enhanced mode;\n"
     "         AE/CE with --error; AR/CR for a message that does not parse). Segments end in a\n"
     "         newline for reading; --raw writes them with CR only, as sent on the wire.\n"
+    "         MSH-7 is written in --tz (an IANA name or +07:00; default Asia/Ho_Chi_Minh, as\n"
+    "         `lienthong run` answers with the default time_zone), not the host's zone.\n"
     "--encoding  utf-8, cp1258, tcvn3, viscii, vni, latin1, ascii (default: MSH-18, else UTF-8)\n"
     "--strict    CR terminators only, all MSH header fields required, batch trailers required\n"
     "Exit status: 0 ok, 2 bad input, 64 usage error, 66 input not readable.\n";
@@ -205,6 +209,12 @@ int run_ack(const Args& args, const InputOptions& options) {
   }
   hl7v2::AckOptions ack_options;
   if (auto it = args.values.find("--control-id"); it != args.values.end()) ack_options.control_id = it->second;
+  // The zone the engine answers in by default (docs/configuration.md time_zone).
+  std::string tz = "Asia/Ho_Chi_Minh";
+  if (auto it = args.values.find("--tz"); it != args.values.end()) tz = it->second;
+  auto zone = mapping::TimeZone::from_name(tz);
+  if (!zone.ok()) return usage_error("--tz: expected an IANA zone name such as Asia/Ho_Chi_Minh or an offset such as +07:00, found '" + tz + "'");
+  ack_options.utc_offset_minutes = zone->offset_at(std::chrono::system_clock::now());
   const bool raw_output = args.flags.count("--raw") != 0;
 
   auto input = read_input(args.positional[0]);
@@ -264,7 +274,7 @@ int run_hl7(const std::vector<std::string>& args) {
   if (verb == "json") {
     spec.flag_options.insert("--pretty");
   } else if (verb == "ack") {
-    spec.value_options.insert({"--code", "--error", "--error-code", "--control-id"});
+    spec.value_options.insert({"--code", "--error", "--error-code", "--control-id", "--tz"});
     spec.flag_options.insert("--raw");
   } else if (verb != "get") {
     return usage_error("unknown verb '" + verb + "'");

@@ -92,3 +92,21 @@ TEST_CASE("cli ack: one ACK per message of a batch file (MSH-15/16 NE: enhanced 
   CHECK(segs[1] == "MSA|CA|12334456778890");
   CHECK(segs[3] == "MSA|CA|12334456778891");
 }
+
+TEST_CASE("cli ack: MSH-7 is in the engine's default zone, or --tz, never the host's", "[cli][ack]") {
+  // The host may be on UTC (a container); an ACK from the engine is stamped +0700 by default.
+  auto vn = run_cli({"hl7", "ack", "-"}, kMsg);
+  REQUIRE(vn.status == 0);
+  const std::string stamp = field(lines(vn.out)[0], 6);
+  REQUIRE(stamp.size() == 19);
+  CHECK(stamp.substr(14) == "+0700");
+  auto india = run_cli({"hl7", "ack", "--tz", "+05:30", "-"}, kMsg);
+  REQUIRE(india.status == 0);
+  CHECK(field(lines(india.out)[0], 6).substr(14) == "+0530");
+  auto utc = run_cli({"hl7", "ack", "--tz", "UTC", "-"}, kMsg);
+  REQUIRE(utc.status == 0);
+  CHECK(field(lines(utc.out)[0], 6).substr(14) == "+0000");
+  auto bad = run_cli({"hl7", "ack", "--tz", "Mars/Olympus", "-"}, kMsg);
+  CHECK(bad.status == 64);
+  CHECK(bad.err.find("--tz") != std::string::npos);
+}
