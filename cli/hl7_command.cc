@@ -209,12 +209,14 @@ int run_ack(const Args& args, const InputOptions& options) {
   }
   hl7v2::AckOptions ack_options;
   if (auto it = args.values.find("--control-id"); it != args.values.end()) ack_options.control_id = it->second;
-  // The zone the engine answers in by default (docs/configuration.md time_zone).
-  std::string tz = "Asia/Ho_Chi_Minh";
-  if (auto it = args.values.find("--tz"); it != args.values.end()) tz = it->second;
-  auto zone = mapping::TimeZone::from_name(tz);
-  if (!zone.ok()) return usage_error("--tz: expected an IANA zone name such as Asia/Ho_Chi_Minh or an offset such as +07:00, found '" + tz + "'");
-  ack_options.utc_offset_minutes = zone->offset_at(std::chrono::system_clock::now());
+  // Without --tz, the zone the engine answers in by default (docs/configuration.md time_zone).
+  mapping::TimeZone zone = mapping::TimeZone::ho_chi_minh();
+  if (auto it = args.values.find("--tz"); it != args.values.end()) {
+    auto named = mapping::TimeZone::from_name(it->second);
+    if (!named.ok()) return usage_error("--tz: " + named.error().message);
+    zone = std::move(named).value();
+  }
+  ack_options.utc_offset_minutes = zone.offset_at(std::chrono::system_clock::now());
   const bool raw_output = args.flags.count("--raw") != 0;
 
   auto input = read_input(args.positional[0]);
