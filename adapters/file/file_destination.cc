@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 
 #include "adapters/file/atomic_file_write.h"
+#include "engine/base/thread_name.h"
 #include "engine/core/log.h"
 
 namespace lienthong::adapters::file {
@@ -31,6 +32,7 @@ FileDestination::FileDestination(std::string name, FileDestinationConfig config)
     throw std::runtime_error("destination " + name_ + ": directory " + config_.directory.string() + ": " +
                              ec.message());
   }
+  boost::asio::post(writer_, [] { name_current_thread("lt-file-out"); });
   if (!std::filesystem::is_directory(config_.directory, ec)) {
     writer_.join();
     throw std::runtime_error("destination " + name_ + ": " + config_.directory.string() + " is not a directory");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "engine/base/thread_name.h"
 #include "engine/hl7v2/parser.h"
 
 namespace lienthong::adapters::mllp {
@@ -89,7 +90,10 @@ MllpDestination::MllpDestination(std::string name, MllpDestinationConfig config,
   workers_.resize(std::max<std::size_t>(config_.connections, 1));
   for (auto& worker : workers_) worker.sender = std::make_unique<MllpSender>(sender, log);
   // Threads start only when every sender exists: a worker never sees a half-built vector.
-  for (auto& worker : workers_) worker.thread = std::thread([this, s = worker.sender.get()] { run(*s); });
+  for (auto& worker : workers_) {
+    worker.thread = std::thread([this, s = worker.sender.get()] { run(*s); });
+    name_thread(worker.thread, "lt-mllp-out");
+  }
 }
 
 MllpDestination::~MllpDestination() { shutdown(); }

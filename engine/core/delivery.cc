@@ -3,13 +3,17 @@
 #include <condition_variable>
 #include <stdexcept>
 
+#include "engine/base/thread_name.h"
 #include "engine/core/log.h"
 
 namespace lienthong::core {
 
 Delivery::Delivery(store::Store& store, unsigned threads)
     : io_(static_cast<int>(threads)), work_(boost::asio::make_work_guard(io_)), store_(store) {
-  for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
+  for (unsigned i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] { io_.run(); });
+    name_thread(threads_.back(), "lt-delivery");
+  }
 }
 
 Delivery::~Delivery() {

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "engine/base/thread_name.h"
 #include "engine/core/log.h"
 
 namespace lienthong::core {
@@ -184,6 +185,7 @@ void Engine::run() {
         std::lock_guard reload_lock(reload_mu);
         reload();
       });
+      name_thread(reloads.back(), "lt-reload");
       wait_hangup();
     });
   };
@@ -217,7 +219,10 @@ void Engine::run() {
                                {"destinations", config_.destinations.size()}, {"threads", config_.threads}});
 
   std::vector<std::thread> threads;
-  for (unsigned i = 0; i < config_.threads; ++i) threads.emplace_back([this] { io_.run(); });
+  for (unsigned i = 0; i < config_.threads; ++i) {
+    threads.emplace_back([this] { io_.run(); });
+    name_thread(threads.back(), "lt-net");
+  }
 
   int number = stop_signal.get_future().get();
   log::info("engine.stopping", {{"signal", number == SIGINT ? "SIGINT" : "SIGTERM"}});

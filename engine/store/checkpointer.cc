@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "engine/base/thread_name.h"
 namespace lienthong::store {
 namespace {
 
@@ -40,6 +41,7 @@ Result<std::unique_ptr<Checkpointer>> Checkpointer::start(sqlite::Connection db,
   std::unique_ptr<Checkpointer> c(new Checkpointer(std::move(db), options, fuse, std::move(warn)));
   c->page_size_ = *page_size;
   c->thread_ = std::thread([p = c.get()] { p->run(); });
+  name_thread(c->thread_, "lt-checkpoint");
   return c;
 }
 

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "engine/base/clock.h"
+#include "engine/base/thread_name.h"
 #include "engine/store/batch_writer.h"
 #include "engine/store/message_query.h"
 #include "engine/store/outbound_query.h"
@@ -108,6 +109,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(SqliteStoreOptions option
   store->reader_ = std::move(*reader);
   if (sync_apart) store->syncer_ = std::make_unique<WalSyncer>(store->fuse_);
   store->writer_thread_ = std::thread([s = store.get()] { s->run_writer(); });
+  name_thread(store->writer_thread_, "lt-writer");
   return store;
 }
 

@@ -3,9 +3,13 @@
 #include <utility>
 #include <vector>
 
+#include "engine/base/thread_name.h"
+
 namespace lienthong::store {
 
-WalSyncer::WalSyncer(WriteFuse& fuse) : fuse_(fuse), thread_([this] { run(); }) {}
+WalSyncer::WalSyncer(WriteFuse& fuse) : fuse_(fuse), thread_([this] { run(); }) {
+  name_thread(thread_, "lt-wal-sync");
+}
 
 WalSyncer::~WalSyncer() { stop(); }
 

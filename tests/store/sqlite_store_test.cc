@@ -3,7 +3,11 @@
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "engine/store/schema.h"
 #include "tests/store/sqlite_file.h"
@@ -210,4 +214,31 @@ TEST_CASE("close drains queued appends and later appends fail inline (STORE-7)",
   auto l = (*reopened)->list(f);
   REQUIRE(l.ok());
   CHECK(l->size() == 50);
+}
+
+namespace {
+// The names of this process's threads, from /proc (Linux).
+std::vector<std::string> thread_names() {
+  std::vector<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.push_back(name);
+  }
+  return names;
+}
+}  // namespace
+
+TEST_CASE("the store's threads carry names that say what they do", "[store]") {
+  TempDir dir;
+  auto before = thread_names();
+  CHECK(std::count(before.begin(), before.end(), "lt-writer") == 0);
+  auto store = SqliteStore::open(options_for(dir.file("store.db")));
+  REQUIRE(store.ok());
+  auto during = thread_names();
+  CHECK(std::count(during.begin(), during.end(), "lt-writer") == 1);
+  CHECK(std::count(during.begin(), during.end(), "lt-checkpoint") == 1);
+  CHECK(std::count(during.begin(), during.end(), "lt-wal-sync") == 1);
+  (*store)->close();
 }
