@@ -32,6 +32,7 @@ store::SqliteStoreOptions store_options(const core::StoreSettings& settings) {
   options.duplicate_window_seconds = std::chrono::duration_cast<std::chrono::seconds>(settings.duplicate_window).count();
   options.batch_max = settings.batch_max;
   options.batch_delay_us = settings.batch_delay.count();
+  options.update_delay_us = settings.update_delay.count();
   options.body_compression =
       settings.body_compression == "none" ? store::BodyCompression::kNone : store::BodyCompression::kLz4;
   return options;

@@ -24,6 +24,7 @@ StoreSettings read_store(const ConfigObject& o, const std::filesystem::path& fil
   s.duplicate_window = o.duration("duplicate_window", 24h, 0us, std::chrono::hours(24 * 366));
   s.batch_max = o.uint("batch_max", 256, 1, 65536);
   s.batch_delay = o.duration("batch_delay", 0us, 0us, 100ms);
+  s.update_delay = o.duration("update_delay", 10ms, 0us, 1s);
   s.body_compression = o.one_of("body_compression", {"lz4", "none"}, "lz4");
   o.finish();
   return s;

@@ -31,6 +31,7 @@ struct StoreSettings {
   std::chrono::microseconds duplicate_window = std::chrono::hours(24);  // 0: no duplicate detection
   std::size_t batch_max = 256;
   std::chrono::microseconds batch_delay{0};  // 0: commit what is queued, no waiting
+  std::chrono::microseconds update_delay{10'000};  // item updates alone wait this long for more
   std::string body_compression = "lz4";      // "lz4" | "none": how new outbound bodies are stored
 
   bool operator==(const StoreSettings&) const = default;

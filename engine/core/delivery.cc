@@ -1,5 +1,6 @@
 #include "engine/core/delivery.h"
 
+#include <boost/asio/post.hpp>
 #include <condition_variable>
 #include <stdexcept>
 
@@ -14,6 +15,7 @@ Delivery::Delivery(store::Store& store, unsigned threads)
     threads_.emplace_back([this] { io_.run(); });
     name_thread(threads_.back(), "lt-delivery");
   }
+  boost::asio::post(reads_, [] { name_current_thread("lt-queue-read"); });
 }
 
 Delivery::~Delivery() {

@@ -5,8 +5,10 @@
 // With `delay` 0 (the default) a batch is everything queued when the writer asks,
 // up to `max`: group commit without a timer, since whatever arrives while one
 // batch commits (its fsync) is queued for the next. With `delay` > 0 a batch of
-// fewer than `max` waits up to `delay` for more. close() lets the writer drain
-// what is left. Thread-safety: every method may be called from any thread.
+// fewer than `max` waits up to `delay` for more. A batch of deferrable writes
+// alone (nobody waits on them: delivery's item updates) waits up to
+// `defer_delay` for more, until something that is not deferrable arrives
+// (STORE-2.4). close() lets the writer drain what is left. Thread-safety: every method may be called from any thread.
 #pragma once
 
 #include <chrono>
@@ -36,6 +38,7 @@ class WriteTxn;
 struct PendingWrite {
   std::function<Status(WriteTxn&)> apply;
   WriteCallback done;
+  bool deferrable = false;  // nobody waits on its outcome: it may wait for company (STORE-2.4)
 };
 
 using QueuedWrite = std::variant<PendingAppend, PendingWrite>;
@@ -47,7 +50,8 @@ class AppendQueue {
 
   // Blocks until at least one record is queued or the queue is closed; empty
   // means closed and drained.
-  std::vector<QueuedWrite> take_batch(std::size_t max, std::chrono::microseconds delay);
+  std::vector<QueuedWrite> take_batch(std::size_t max, std::chrono::microseconds delay,
+                                      std::chrono::microseconds defer_delay = std::chrono::microseconds(0));
 
   void close();
 
@@ -55,6 +59,7 @@ class AppendQueue {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<QueuedWrite> items_;
+  std::size_t urgent_ = 0;  // queued writes that are not deferrable
   bool closed_ = false;
 };
 

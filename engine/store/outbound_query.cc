@@ -10,8 +10,12 @@ namespace {
 
 constexpr const char* kItemColumns =
     "o.id, o.message_id, o.route, o.destination, o.ordering_key, o.message_type, m.control_id, o.content_type,"
-    " o.body, o.status, o.blocks, o.attempts, o.next_attempt_at_us, o.created_at_us, o.updated_at_us,"
+    " coalesce(b.body, o.body), o.status, o.blocks, o.attempts, o.next_attempt_at_us, o.created_at_us, o.updated_at_us,"
     " o.last_error, o.replay_of, o.body_codec, o.body_size";
+// Since schema 5 a body is in outbound_bodies; rows written before keep it in
+// outbound.body (STORE-12).
+constexpr const char* kItemSource =
+    " FROM outbound o JOIN messages m ON m.id = o.message_id LEFT JOIN outbound_bodies b ON b.item_id = o.id";
 
 Result<OutboundItem> read_item(const sqlite::Statement& st) {
   OutboundItem item;
@@ -51,8 +55,7 @@ Result<QueueSnapshot> query_queue(sqlite3* db, const QueueLoad& load) {
   if (Status s = sqlite::exec(db, "BEGIN"); !s) return s.error();
   ReadTxn txn{db};
   QueueSnapshot out;
-  std::string sql = std::string("SELECT ") + kItemColumns +
-                    " FROM outbound o JOIN messages m ON m.id = o.message_id"
+  std::string sql = std::string("SELECT ") + kItemColumns + kItemSource +
                     " WHERE o.destination = ?1 AND o.status = 'pending' AND o.id > ?2 ORDER BY o.id LIMIT ?3";
   auto items = sqlite::Statement::prepare(db, sql);
   if (!items) return items.error();
@@ -131,8 +134,7 @@ Result<std::vector<QueueCounts>> query_queue_counts(sqlite3* db) {
 }
 
 Result<std::vector<ItemDetail>> query_items_of_message(sqlite3* db, std::int64_t message_id) {
-  std::string sql = std::string("SELECT ") + kItemColumns +
-                    " FROM outbound o JOIN messages m ON m.id = o.message_id WHERE o.message_id = ?1 ORDER BY o.id";
+  std::string sql = std::string("SELECT ") + kItemColumns + kItemSource + " WHERE o.message_id = ?1 ORDER BY o.id";
   auto items = sqlite::Statement::prepare(db, sql);
   if (!items) return items.error();
   items->bind(1, message_id);

@@ -7,10 +7,13 @@
 namespace lienthong::store {
 namespace {
 
+// An item's body goes to outbound_bodies, apart from the state that changes at
+// every attempt (STORE-12): outbound.body stays empty in rows written since schema 5.
 constexpr const char* kInsertItem =
     "INSERT INTO outbound (message_id, route, destination, ordering_key, message_type, content_type, body,"
     " status, blocks, attempts, next_attempt_at_us, created_at_us, updated_at_us, last_error, body_codec, body_size)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0, 0, ?9, ?9, ?10, ?11, ?12)";
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, X'', ?7, 0, 0, 0, ?8, ?8, ?9, ?10, ?11)";
+constexpr const char* kInsertBody = "INSERT INTO outbound_bodies (item_id, body) VALUES (?1, ?2)";
 
 constexpr const char* kUpdateItem =
     "UPDATE outbound SET status = ?2, blocks = ?3, attempts = ?4, next_attempt_at_us = ?5, last_error = ?6,"
@@ -31,8 +34,13 @@ constexpr const char* kCopyItem =
     "INSERT INTO outbound (message_id, route, destination, ordering_key, message_type, content_type, body,"
     " status, blocks, attempts, next_attempt_at_us, created_at_us, updated_at_us, last_error, replay_of,"
     " body_codec, body_size)"
-    " SELECT message_id, route, destination, ordering_key, message_type, content_type, body,"
+    " SELECT message_id, route, destination, ordering_key, message_type, content_type, X'',"
     " 'pending', 0, 0, 0, ?2, ?2, '', id, body_codec, body_size FROM outbound WHERE id = ?1";
+// The copy's body: the original's, wherever its schema version kept it.
+constexpr const char* kCopyBody =
+    "INSERT INTO outbound_bodies (item_id, body)"
+    " SELECT ?2, coalesce(b.body, o.body) FROM outbound o LEFT JOIN outbound_bodies b ON b.item_id = o.id"
+    " WHERE o.id = ?1";
 
 constexpr const char* kMarkReplayed =
     "UPDATE outbound SET status = 'replayed', blocks = 0, updated_at_us = ?2 WHERE id = ?1";
@@ -46,6 +54,8 @@ constexpr const char* kPruneCandidates =
 constexpr const char* kDropMessageBody = "UPDATE messages SET raw = X'', bodies_pruned = 1 WHERE id = ?1";
 constexpr const char* kDropItemBodies =
     "UPDATE outbound SET body = X'', body_codec = '', body_size = 0 WHERE message_id = ?1";
+constexpr const char* kDeleteItemBodies =
+    "DELETE FROM outbound_bodies WHERE item_id IN (SELECT id FROM outbound WHERE message_id = ?1)";
 constexpr const char* kDeleteAttempts =
     "DELETE FROM attempts WHERE item_id IN (SELECT id FROM outbound WHERE message_id = ?1)";
 constexpr const char* kDeleteItems = "DELETE FROM outbound WHERE message_id = ?1";
@@ -85,6 +95,9 @@ Result<std::vector<OutboundItem>> insert_outbound(WriteTxn& txn, std::int64_t me
   auto stmt = txn.statement(kInsertItem);
   if (!stmt) return stmt.error();
   sqlite::Statement& insert = **stmt;
+  auto body_stmt = txn.statement(kInsertBody);
+  if (!body_stmt) return body_stmt.error();
+  sqlite::Statement& insert_body = **body_stmt;
   for (std::size_t i = 0; i < records.size(); ++i) {
     OutboundRecord& r = records[i];
     const StoredBody& stored = bodies[i];
@@ -94,15 +107,17 @@ Result<std::vector<OutboundItem>> insert_outbound(WriteTxn& txn, std::int64_t me
     insert.bind(4, r.ordering_key);
     insert.bind(5, message_type);
     insert.bind(6, r.content_type);
-    insert.bind_blob(7, bytes_to_store(stored, r.body));
-    insert.bind(8, r.status);
-    insert.bind(9, now_us);
-    insert.bind(10, r.error);
-    insert.bind(11, stored.codec);
-    insert.bind(12, stored.size);
+    insert.bind(7, r.status);
+    insert.bind(8, now_us);
+    insert.bind(9, r.error);
+    insert.bind(10, stored.codec);
+    insert.bind(11, stored.size);
     if (Status s = txn.run(insert, "insert outbound item"); !s) return s.error();
     OutboundItem item;
     item.id = sqlite3_last_insert_rowid(txn.db());
+    insert_body.bind(1, item.id);
+    insert_body.bind_blob(2, bytes_to_store(stored, r.body));
+    if (Status s = txn.run(insert_body, "insert outbound body"); !s) return s.error();
     item.message_id = message_id;
     item.route = std::move(r.route);
     item.destination = std::move(r.destination);
@@ -180,7 +195,9 @@ Result<std::vector<std::int64_t>> apply_replay(WriteTxn& txn, const ReplayReques
   std::vector<std::int64_t> created;
   for (std::int64_t id : copy) {  // ascending: per-key order is kept in the copies
     if (Status s = run_sql(txn, kCopyItem, "copy outbound item", id, now_us); !s) return s.error();
-    created.push_back(sqlite3_last_insert_rowid(txn.db()));
+    const std::int64_t copy_id = sqlite3_last_insert_rowid(txn.db());
+    if (Status s = run_sql(txn, kCopyBody, "copy outbound body", id, copy_id); !s) return s.error();
+    created.push_back(copy_id);
     if (Status s = run_sql(txn, kMarkReplayed, "mark item replayed", id, now_us); !s) return s.error();
   }
   return created;
@@ -198,10 +215,12 @@ Result<PruneResult> apply_prune(WriteTxn& txn, const PruneRequest& request) {
     Status s;
     if (request.drop_metadata) {
       s = run_sql(txn, kDeleteAttempts, "prune attempts", id);
+      if (s) s = run_sql(txn, kDeleteItemBodies, "prune item bodies", id);
       if (s) s = run_sql(txn, kDeleteItems, "prune items", id);
       if (s) s = run_sql(txn, kDeleteMessage, "prune message", id);
     } else {
       s = run_sql(txn, kDropMessageBody, "prune message body", id);
+      if (s) s = run_sql(txn, kDeleteItemBodies, "prune item bodies", id);
       if (s) s = run_sql(txn, kDropItemBodies, "prune item bodies", id);
     }
     if (!s) return s.error();

@@ -158,7 +158,8 @@ void SqliteStore::write(PendingWrite w) {
 
 void SqliteStore::update_items(std::vector<ItemUpdate> updates, WriteCallback done) {
   auto shared = std::make_shared<std::vector<ItemUpdate>>(std::move(updates));
-  write(PendingWrite{[shared](WriteTxn& txn) { return apply_updates(txn, *shared, unix_now_us()); }, std::move(done)});
+  write(PendingWrite{[shared](WriteTxn& txn) { return apply_updates(txn, *shared, unix_now_us()); }, std::move(done),
+                     /*deferrable=*/true});
 }
 
 void SqliteStore::replay(ReplayRequest request, std::function<void(Result<std::vector<std::int64_t>>)> done) {
@@ -197,7 +198,8 @@ void SqliteStore::prune(PruneRequest request, std::function<void(Result<PruneRes
 
 void SqliteStore::report_status(std::vector<DeliveryStatus> status, WriteCallback done) {
   auto shared = std::make_shared<std::vector<DeliveryStatus>>(std::move(status));
-  write(PendingWrite{[shared](WriteTxn& txn) { return apply_status(txn, *shared); }, std::move(done)});
+  write(PendingWrite{[shared](WriteTxn& txn) { return apply_status(txn, *shared); }, std::move(done),
+                     /*deferrable=*/true});
 }
 
 Result<QueueSnapshot> SqliteStore::load_queue(const QueueLoad& load) {
@@ -218,10 +220,11 @@ Result<std::vector<QueueCounts>> SqliteStore::queue_counts() {
 
 void SqliteStore::run_writer() {
   const auto delay = std::chrono::microseconds(options_.batch_delay_us);
+  const auto update_delay = std::chrono::microseconds(options_.update_delay_us);
   for (;;) {
     // At most one commit ahead of the WAL sync (STORE-11.2).
     if (syncer_) syncer_->wait_until_taken();
-    std::vector<QueuedWrite> batch = queue_.take_batch(options_.batch_max, delay);
+    std::vector<QueuedWrite> batch = queue_.take_batch(options_.batch_max, delay, update_delay);
     if (batch.empty()) return;
     std::vector<BatchWriter::Outcome> outcomes;
     {

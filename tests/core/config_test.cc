@@ -35,7 +35,8 @@ TEST_CASE("config: a good file resolves the store path from the config's directo
   auto c = core::parse_config(R"({
     // comment
     "store": {"path": "../data/lienthong.db", "synchronous": "normal", "duplicate_window": "1h",
-              "batch_max": 64, "batch_delay": "500us", "body_compression": "none"},
+              "batch_max": 64, "batch_delay": "500us", "update_delay": "20ms",
+              "body_compression": "none"},
     "threads": 3, "delivery_threads": 2,
     "listeners": [{"type": "tcp", "name": "adt", "port": 2575}],
     "log": {"level": "debug", "format": "json"},
@@ -47,6 +48,7 @@ TEST_CASE("config: a good file resolves the store path from the config's directo
   CHECK(c->store.duplicate_window == std::chrono::hours(1));
   CHECK(c->store.batch_max == 64);
   CHECK(c->store.batch_delay == std::chrono::microseconds(500));
+  CHECK(c->store.update_delay == std::chrono::milliseconds(20));
   CHECK(c->store.body_compression == "none");
   CHECK(c->threads == 3);
   CHECK(c->delivery_threads == 2);

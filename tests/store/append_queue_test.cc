@@ -63,3 +63,51 @@ TEST_CASE("a delay waits for more records; closing wakes the writer and drains (
   QueuedWrite after = PendingAppend{make_record("D"), [](Result<Appended>) {}, {}};
   CHECK_FALSE(q.push(after));
 }
+
+namespace {
+void push_update(AppendQueue& q) {
+  QueuedWrite w = PendingWrite{[](WriteTxn&) { return Status::Ok(); }, [](Status) {}, /*deferrable=*/true};
+  REQUIRE(q.push(w));
+}
+}  // namespace
+
+TEST_CASE("deferrable writes alone wait for company; an append ends the wait at once (STORE-2.4)", "[store]") {
+  AppendQueue q;
+  push_update(q);
+  std::thread later([&] {
+    std::this_thread::sleep_for(30ms);
+    push_update(q);  // keeps it waiting: nobody waits on this one either
+    std::this_thread::sleep_for(30ms);
+    push(q, "A");  // somebody waits on this one
+  });
+  const auto started = std::chrono::steady_clock::now();
+  auto batch = q.take_batch(256, 0us, 60s);
+  const auto waited = std::chrono::steady_clock::now() - started;
+  later.join();
+  REQUIRE(batch.size() == 3);
+  CHECK(std::holds_alternative<PendingWrite>(batch[0]));
+  CHECK(std::holds_alternative<PendingWrite>(batch[1]));
+  CHECK(id_of(batch[2]) == "A");
+  CHECK(waited >= 50ms);  // it did wait past the second update
+  CHECK(waited < 30s);    // and not for the 60 s
+
+  // An append already queued: no wait at all, whatever the deferrable ones.
+  push_update(q);
+  push(q, "B");
+  push_update(q);
+  auto now = q.take_batch(256, 0us, 60s);
+  CHECK(now.size() == 3);
+
+  // batch_max and close() end the wait too.
+  push_update(q);
+  push_update(q);
+  CHECK(q.take_batch(2, 0us, 60s).size() == 2);
+  push_update(q);
+  std::thread closer([&] {
+    std::this_thread::sleep_for(20ms);
+    q.close();
+  });
+  CHECK(q.take_batch(256, 0us, 60s).size() == 1);
+  closer.join();
+  CHECK(q.take_batch(256, 0us, 60s).empty());
+}

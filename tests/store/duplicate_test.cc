@@ -156,7 +156,8 @@ TEST_CASE("a store of schema version 3 gets the duplicate index led by the contr
   const std::int64_t original = append_and_close(path, make_record("OLD1"));
   // Back to what version 3 had: the index led by the source.
   exec_sql(path,
-           "DROP INDEX messages_duplicate_key;"
+           "DROP TABLE outbound_bodies;"
+           " DROP INDEX messages_duplicate_key;"
            " CREATE INDEX messages_duplicate_key ON messages (source, sending_application, sending_facility, control_id);"
            " PRAGMA user_version = 3;");
   CHECK(query_texts(path, "SELECT name FROM pragma_index_info('messages_duplicate_key') ORDER BY seqno") ==

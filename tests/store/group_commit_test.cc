@@ -1,8 +1,10 @@
 // Group commit and concurrent readers (docs/specs/store.md STORE-2, STORE-6).
 #include <catch2/catch.hpp>
+#include <future>
 #include <set>
 #include <thread>
 
+#include "tests/store/sqlite_file.h"
 #include "tests/store/store_test_util.h"
 
 using namespace lienthong;
@@ -110,4 +112,48 @@ TEST_CASE("a read-only opener reads while the writer appends and checkpoints run
     CHECK_FALSE(r.ok());
   });
   CHECK(called);
+}
+
+TEST_CASE("item updates wait for an append's commit or update_delay, and close() commits them (STORE-2.4)",
+          "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("store.db");
+  auto opts = options_for(path);
+  opts.update_delay_us = 60'000'000;  // only an append or close() ends the wait here
+  auto store = SqliteStore::open(opts);
+  REQUIRE(store.ok());
+  InboundRecord first = make_record("U1");
+  OutboundRecord item;
+  item.route = "r";
+  item.destination = "ehr";
+  item.ordering_key = "P1";
+  item.content_type = "application/fhir+json";
+  item.body = "{}";
+  first.outbound = {item, item};
+  auto appended = lienthong::testing::append_wait(**store, first);
+  REQUIRE(appended.ok());
+  REQUIRE(appended->items.size() == 2);
+  const std::uint64_t commits = (*store)->stats().commits;
+
+  std::promise<Status> updated;
+  (*store)->update_items({ItemUpdate{appended->items[0].id, "done", false, 1, 0, "", std::nullopt}},
+                         [&updated](Status s) { updated.set_value(std::move(s)); });
+  auto update_done = updated.get_future();
+  CHECK(update_done.wait_for(std::chrono::milliseconds(100)) == std::future_status::timeout);
+  CHECK((*store)->stats().commits == commits);
+
+  // An append is answered at once, and the update is committed with it.
+  REQUIRE(lienthong::testing::append_wait(**store, make_record("U2")).ok());
+  REQUIRE(update_done.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(update_done.get().ok());
+  CHECK((*store)->stats().commits == commits + 1);
+
+  // close() does not wait out the delay, and commits what was waiting.
+  (*store)->update_items({ItemUpdate{appended->items[1].id, "dead", false, 1, 0, "HTTP 422", std::nullopt}},
+                         [](Status) {});
+  const auto closing = std::chrono::steady_clock::now();
+  (*store)->close();
+  CHECK(std::chrono::steady_clock::now() - closing < std::chrono::seconds(30));
+  CHECK(lienthong::testing::query_texts(path, "SELECT status FROM outbound ORDER BY id") ==
+        std::vector<std::string>{"done", "dead"});
 }

@@ -164,7 +164,8 @@ TEST_CASE("outbound: replay copies a dead item and its held followers in order (
 
 TEST_CASE("retention: completed messages lose bodies or rows, in batches; undelivered ones stay (RET-1)", "[store]") {
   TempDir dir;
-  auto st = SqliteStore::open(options_for(dir.file("o.db")));
+  const std::string path = dir.file("o.db");
+  auto st = SqliteStore::open(options_for(path));
   REQUIRE(st.ok());
   const std::int64_t old = now_us() - 3'600'000'000LL;
   auto done1 = append_with(**st, "M1", {item_for("ehr", "P1", "a")}, old);
@@ -196,6 +197,9 @@ TEST_CASE("retention: completed messages lose bodies or rows, in batches; undeli
   CHECK((*m1)->items[0].item.body.empty());
   auto m3 = (*st)->get(pending[0].message_id);
   CHECK_FALSE((*m3)->record.raw.empty());
+  // Their bodies' rows are gone too (STORE-12); the others' stay.
+  CHECK(query_texts(path, "SELECT item_id FROM outbound_bodies ORDER BY item_id") ==
+        std::vector<std::string>{std::to_string(pending[0].id), std::to_string(fresh[0].id)});
 
   auto dropped = prune(**st, PruneRequest{now_us() - 60'000'000LL, true, 100});
   REQUIRE(dropped.ok());
@@ -203,6 +207,8 @@ TEST_CASE("retention: completed messages lose bodies or rows, in batches; undeli
   auto gone = (*st)->get(done1[0].message_id);
   REQUIRE(gone.ok());
   CHECK_FALSE(gone->has_value());
+  CHECK(query_texts(path, "SELECT count(*) FROM outbound_bodies WHERE item_id NOT IN (SELECT id FROM outbound)") ==
+        std::vector<std::string>{"0"});
   CHECK((*st)->integrity_check().value() == "ok");
 }
 
@@ -226,12 +232,15 @@ struct StoredRow {
   std::int64_t bytes = 0;
 };
 
-// What the outbound row holds, read beside the store with a connection of our own.
+// What the store holds for an item, read beside it with a connection of our own:
+// its body from outbound_bodies, or from the row for items written before schema 5.
 StoredRow stored_row(const std::string& path, std::int64_t id) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
   sqlite3_stmt* st = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "SELECT body_codec, body_size, length(CAST(body AS BLOB)) FROM outbound WHERE id = ?1",
+  REQUIRE(sqlite3_prepare_v2(db,
+                             "SELECT o.body_codec, o.body_size, length(CAST(coalesce(b.body, o.body) AS BLOB))"
+                             " FROM outbound o LEFT JOIN outbound_bodies b ON b.item_id = o.id WHERE o.id = ?1",
                              -1, &st, nullptr) == SQLITE_OK);
   sqlite3_bind_int64(st, 1, id);
   REQUIRE(sqlite3_step(st) == SQLITE_ROW);
@@ -343,7 +352,8 @@ TEST_CASE("outbound bodies: a store of schema version 2 is upgraded and its item
     append_with(**st, "M1", {item_for("ehr", "P1", "placeholder")});
   }
   // Back to what version 2 wrote: no codec columns, the body as is.
-  const std::string downgrade = "ALTER TABLE outbound DROP COLUMN body_codec; ALTER TABLE outbound DROP COLUMN body_size;"
+  const std::string downgrade = "DROP TABLE outbound_bodies;"
+                                " ALTER TABLE outbound DROP COLUMN body_codec; ALTER TABLE outbound DROP COLUMN body_size;"
                                 " UPDATE outbound SET body = CAST('" + body + "' AS BLOB); PRAGMA user_version = 2;";
   lienthong::testing::exec_sql(path, downgrade.c_str());
 
@@ -395,4 +405,75 @@ TEST_CASE("outbound: a batch of updates keeps its savepoint's journal in memory,
   REQUIRE(counts.ok());
   REQUIRE(counts->size() == 1);
   CHECK((*counts)[0].done == 64);
+}
+
+TEST_CASE("outbound bodies: a body is written once, apart from the state each attempt changes (STORE-12)", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("o.db");
+  auto st = SqliteStore::open(options_for(path));
+  REQUIRE(st.ok());
+  const std::string body = bundle_body("P1");
+  auto items = append_with(**st, "M1", {item_for("ehr", "P1", body)});
+  const std::string id = std::to_string(items[0].id);
+  const std::string state_row = "SELECT length(CAST(body AS BLOB)) FROM outbound WHERE id = " + id;
+  const std::string body_row = "SELECT length(body) FROM outbound_bodies WHERE item_id = " + id;
+  CHECK(query_texts(path, state_row.c_str()) == std::vector<std::string>{"0"});
+  const auto stored = query_texts(path, body_row.c_str());
+  REQUIRE(stored.size() == 1);
+  CHECK(std::stoll(stored[0]) == stored_row(path, items[0].id).bytes);
+
+  REQUIRE(update(**st, {ItemUpdate{items[0].id, "pending", false, 1, 5, "HTTP 503",
+                                   AttemptRecord{now_us(), 10, "retry", "HTTP 503"}}})
+              .ok());
+  CHECK(query_texts(path, body_row.c_str()) == stored);
+  auto snapshot = (*st)->load_queue(QueueLoad{"ehr", 0, 100, false});
+  REQUIRE(snapshot.ok());
+  REQUIRE(snapshot->pending.size() == 1);
+  CHECK(snapshot->pending[0].body == body);
+  CHECK(snapshot->pending[0].attempts == 1);
+}
+
+TEST_CASE("outbound bodies: a store of schema version 4 is upgraded; items written before keep their body in "
+          "their row and are read, replayed and pruned like new ones (STORE-5, STORE-12)", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("o.db");
+  const std::string body = bundle_body("P1");
+  std::int64_t old_id = 0;
+  {
+    auto st = SqliteStore::open(options_for(path));
+    REQUIRE(st.ok());
+    old_id = append_with(**st, "M1", {item_for("ehr", "P1", body)}, now_us() - 3'600'000'000LL)[0].id;
+  }
+  // Back to what version 4 wrote: the body (LZ4, as stored) in the item's row.
+  exec_sql(path,
+           "UPDATE outbound SET body = (SELECT b.body FROM outbound_bodies b WHERE b.item_id = outbound.id);"
+           " DROP TABLE outbound_bodies; PRAGMA user_version = 4;");
+
+  auto st = SqliteStore::open(options_for(path));
+  REQUIRE(st.ok());
+  CHECK(query_texts(path, "SELECT count(*) FROM outbound_bodies") == std::vector<std::string>{"0"});
+  auto snapshot = (*st)->load_queue(QueueLoad{"ehr", 0, 100, false});
+  REQUIRE(snapshot.ok());
+  REQUIRE(snapshot->pending.size() == 1);
+  CHECK(snapshot->pending[0].body == body);
+
+  REQUIRE(update(**st, {ItemUpdate{old_id, "dead", false, 3, 0, "HTTP 422", std::nullopt}}).ok());
+  auto created = replay(**st, ReplayRequest{{old_id}, "", std::nullopt});
+  REQUIRE(created.ok());
+  REQUIRE(created->size() == 1);
+  auto copies = (*st)->load_queue(QueueLoad{"ehr", 0, 100, false});
+  REQUIRE(copies.ok());
+  REQUIRE(copies->pending.size() == 1);
+  CHECK(copies->pending[0].id == (*created)[0]);
+  CHECK(copies->pending[0].body == body);
+  CHECK(query_texts(path, "SELECT item_id FROM outbound_bodies") ==
+        std::vector<std::string>{std::to_string((*created)[0])});
+
+  REQUIRE(update(**st, {ItemUpdate{(*created)[0], "done", false, 1, 0, "", std::nullopt}}).ok());
+  auto pruned = prune(**st, PruneRequest{now_us() - 60'000'000LL, false, 10});
+  REQUIRE(pruned.ok());
+  CHECK(pruned->messages == 1);
+  CHECK(query_texts(path, "SELECT count(*) FROM outbound_bodies") == std::vector<std::string>{"0"});
+  CHECK(query_texts(path, "SELECT sum(length(CAST(body AS BLOB))) FROM outbound") == std::vector<std::string>{"0"});
+  CHECK((*st)->integrity_check().value() == "ok");
 }
