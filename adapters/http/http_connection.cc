@@ -52,7 +52,12 @@ HttpConnection::HttpConnection(asio::io_context& io, std::shared_ptr<const HttpT
       log_(std::move(log)),
       id_(id),
       resolver_(strand_),
-      timer_(strand_) {}
+      timer_(strand_) {
+  // Beast reads as much as the buffer's free capacity, at least 512 bytes, and a
+  // string body takes the bytes out at every read: without room made here an
+  // answer of a few KB (a transaction-response Bundle) took a read per 512 bytes.
+  buffer_.reserve(kReadBufferBytes);
+}
 
 HttpConnection::~HttpConnection() = default;
 

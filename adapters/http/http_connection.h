@@ -126,6 +126,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   boost::asio::steady_timer timer_;
   std::unique_ptr<boost::beast::tcp_stream> plain_;  // exactly one of plain_ / tls_ while connected
   std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
+  static constexpr std::size_t kReadBufferBytes = 16 * 1024;
   boost::beast::flat_buffer buffer_;
   std::optional<beast_http::response_parser<beast_http::string_body>> parser_;
   // Through a proxy: the CONNECT being made, and the absolute-form copy of a plain request.
