@@ -71,13 +71,16 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
  private:
   void send_on(std::shared_ptr<HttpConnection> connection) {
-    const FhirRequest& r = requests_[next_];
+    // Each request is sent once per exchange (a retry is a new deliver()), so its
+    // body moves into the request; learn_location() reads only its full_url.
+    FhirRequest& r = requests_[next_];
     auto request = std::make_shared<HttpRequest>(shared_->headers);
     request->method(beast_http::string_to_verb(r.method));
     request->target(shared_->target->url.target(r.relative));
     if (!r.body.empty()) {
       request->set(beast_http::field::content_type, "application/fhir+json; charset=utf-8");
-      request->body() = shared_->mode == FhirMode::kResources ? with_resolved_references(r.body, locations_) : r.body;
+      request->body() =
+          shared_->mode == FhirMode::kResources ? with_resolved_references(r.body, locations_) : std::move(r.body);
     }
     request->prepare_payload();
     connection->send(std::move(request), [self = shared_from_this(), connection](HttpOutcome outcome) {
