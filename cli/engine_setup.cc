@@ -33,6 +33,9 @@ store::SqliteStoreOptions store_options(const core::StoreSettings& settings) {
   options.batch_max = settings.batch_max;
   options.batch_delay_us = settings.batch_delay.count();
   options.update_delay_us = settings.update_delay.count();
+  options.checkpoint.pages = static_cast<int>(settings.checkpoint_pages);
+  options.checkpoint.interval = std::chrono::duration_cast<std::chrono::milliseconds>(settings.checkpoint_interval);
+  options.checkpoint.wal_limit_bytes = static_cast<std::int64_t>(settings.wal_limit_mb) << 20;
   options.body_compression =
       settings.body_compression == "none" ? store::BodyCompression::kNone : store::BodyCompression::kLz4;
   return options;

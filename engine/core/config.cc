@@ -25,6 +25,9 @@ StoreSettings read_store(const ConfigObject& o, const std::filesystem::path& fil
   s.batch_max = o.uint("batch_max", 256, 1, 65536);
   s.batch_delay = o.duration("batch_delay", 0us, 0us, 100ms);
   s.update_delay = o.duration("update_delay", 10ms, 0us, 1s);
+  s.checkpoint_pages = o.uint("checkpoint_pages", 4000, 16, 1'000'000);
+  s.checkpoint_interval = o.duration("checkpoint_interval", 1s, 10ms, 60s);
+  s.wal_limit_mb = o.uint("wal_limit_mb", 64, 1, 65536);
   s.body_compression = o.one_of("body_compression", {"lz4", "none"}, "lz4");
   o.finish();
   return s;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -32,6 +33,9 @@ struct StoreSettings {
   std::size_t batch_max = 256;
   std::chrono::microseconds batch_delay{0};  // 0: commit what is queued, no waiting
   std::chrono::microseconds update_delay{10'000};  // item updates alone wait this long for more
+  std::uint64_t checkpoint_pages = 4000;                    // new WAL frames that start a checkpoint
+  std::chrono::microseconds checkpoint_interval{1'000'000};  // else this often, when anything was committed
+  std::uint64_t wal_limit_mb = 64;                        // a WAL this long is finished under the writer gate
   std::string body_compression = "lz4";      // "lz4" | "none": how new outbound bodies are stored
 
   bool operator==(const StoreSettings&) const = default;

@@ -8,7 +8,8 @@
 // fewer than `max` waits up to `delay` for more. A batch of deferrable writes
 // alone (nobody waits on them: delivery's item updates) waits up to
 // `defer_delay` for more, until something that is not deferrable arrives
-// (STORE-2.4). close() lets the writer drain what is left. Thread-safety: every method may be called from any thread.
+// (STORE-2.4). close() lets the writer drain what is left.
+// Thread-safety: every method may be called from any thread.
 #pragma once
 
 #include <chrono>

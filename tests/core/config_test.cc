@@ -36,6 +36,7 @@ TEST_CASE("config: a good file resolves the store path from the config's directo
     // comment
     "store": {"path": "../data/lienthong.db", "synchronous": "normal", "duplicate_window": "1h",
               "batch_max": 64, "batch_delay": "500us", "update_delay": "20ms",
+              "checkpoint_pages": 4000, "checkpoint_interval": "1s", "wal_limit_mb": 128,
               "body_compression": "none"},
     "threads": 3, "delivery_threads": 2,
     "listeners": [{"type": "tcp", "name": "adt", "port": 2575}],
@@ -49,6 +50,9 @@ TEST_CASE("config: a good file resolves the store path from the config's directo
   CHECK(c->store.batch_max == 64);
   CHECK(c->store.batch_delay == std::chrono::microseconds(500));
   CHECK(c->store.update_delay == std::chrono::milliseconds(20));
+  CHECK(c->store.checkpoint_pages == 4000);
+  CHECK(c->store.checkpoint_interval == std::chrono::seconds(1));
+  CHECK(c->store.wal_limit_mb == 128);
   CHECK(c->store.body_compression == "none");
   CHECK(c->threads == 3);
   CHECK(c->delivery_threads == 2);
