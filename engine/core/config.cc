@@ -20,15 +20,16 @@ StoreSettings read_store(const ConfigObject& o, const std::filesystem::path& fil
     std::filesystem::path p(path);
     s.path = p.is_absolute() ? p : (file.parent_path() / p).lexically_normal();
   }
-  s.synchronous = o.one_of("synchronous", {"full", "normal"}, "full");
-  s.duplicate_window = o.duration("duplicate_window", 24h, 0us, std::chrono::hours(24 * 366));
-  s.batch_max = o.uint("batch_max", 256, 1, 65536);
-  s.batch_delay = o.duration("batch_delay", 0us, 0us, 100ms);
-  s.update_delay = o.duration("update_delay", 10ms, 0us, 1s);
-  s.checkpoint_pages = o.uint("checkpoint_pages", 4000, 16, 1'000'000);
-  s.checkpoint_interval = o.duration("checkpoint_interval", 1s, 10ms, 60s);
-  s.wal_limit_mb = o.uint("wal_limit_mb", 64, 1, 65536);
-  s.body_compression = o.one_of("body_compression", {"lz4", "none"}, "lz4");
+  // Each key's default is StoreSettings' own (config.h), written once.
+  s.synchronous = o.one_of("synchronous", {"full", "normal"}, s.synchronous);
+  s.duplicate_window = o.duration("duplicate_window", s.duplicate_window, 0us, std::chrono::hours(24 * 366));
+  s.batch_max = o.uint("batch_max", s.batch_max, 1, 65536);
+  s.batch_delay = o.duration("batch_delay", s.batch_delay, 0us, 100ms);
+  s.update_delay = o.duration("update_delay", s.update_delay, 0us, 1s);
+  s.checkpoint_pages = o.uint("checkpoint_pages", s.checkpoint_pages, 16, 1'000'000);
+  s.checkpoint_interval = o.duration("checkpoint_interval", s.checkpoint_interval, 10ms, 60s);
+  s.wal_limit_mb = o.uint("wal_limit_mb", s.wal_limit_mb, 1, 65536);
+  s.body_compression = o.one_of("body_compression", {"lz4", "none"}, s.body_compression);
   o.finish();
   return s;
 }

@@ -131,3 +131,18 @@ TEST_CASE("config: the store and send verbs' scope leaves out the routes and the
   CHECK(without->routes->routes.empty());
   fs::remove_all(dir);
 }
+
+TEST_CASE("config: a store with only its path takes the documented defaults (docs/configuration.md)") {
+  auto c = core::parse_config(R"({"store": {"path": "s.db"}, "listeners": []})", "/etc/lt/lienthong.json",
+                              test_registry());
+  REQUIRE(c.ok());
+  CHECK(c->store.synchronous == "full");
+  CHECK(c->store.duplicate_window == std::chrono::hours(24));
+  CHECK(c->store.batch_max == 256);
+  CHECK(c->store.batch_delay == std::chrono::microseconds(0));
+  CHECK(c->store.update_delay == std::chrono::milliseconds(10));
+  CHECK(c->store.checkpoint_pages == 4000);
+  CHECK(c->store.checkpoint_interval == std::chrono::seconds(1));
+  CHECK(c->store.wal_limit_mb == 64);
+  CHECK(c->store.body_compression == "lz4");
+}
