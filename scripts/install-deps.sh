@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 PACKAGES=(
   build-essential cmake ninja-build g++
-  libboost-dev rapidjson-dev libpugixml-dev libsqlite3-dev libssl-dev liblz4-dev
+  libboost-dev rapidjson-dev libpugixml-dev libsqlite3-dev libssl-dev liblz4-dev libre2-dev
   catch2 libbenchmark-dev
   clang libclang-rt-14-dev
   python3-hl7

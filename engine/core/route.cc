@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "engine/base/regex_limits.h"
 #include "engine/core/destination.h"
 #include "engine/mapping/select.h"
 
@@ -48,9 +47,7 @@ bool RouteCondition::matches(const hl7v2::Message& message) const {
       // "not one of": nothing selected is not one of them either.
       return std::none_of(texts.begin(), texts.end(), [&](const std::string& t) { return contains(values, t); });
     case Op::kRegex:
-      // A longer text never matches (engine/base/regex_limits.h: the matcher's recursion).
-      return std::any_of(texts.begin(), texts.end(),
-                         [&](const std::string& t) { return t.size() <= kRegexMaxText && std::regex_search(t, *regex); });
+      return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return regex->search(t); });
     case Op::kMessage:
       break;
   }

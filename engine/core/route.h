@@ -12,10 +12,10 @@
 
 #include <filesystem>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "engine/base/regex.h"
 #include "engine/hl7v2/message.h"
 #include "engine/hl7v2/path.h"
 #include "engine/mapping/plan.h"
@@ -31,7 +31,7 @@ struct RouteCondition {
   hl7v2::Path path;
   Op op = Op::kEquals;
   std::vector<std::string> values;  // kEquals/kNotEquals: one; kIn/kNotIn: several
-  std::shared_ptr<const std::regex> regex;
+  std::shared_ptr<const Regex> regex;      // kRegex (searched: anywhere in the text)
 
   bool matches(const hl7v2::Message& message) const;
 };

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 
-#include "engine/base/regex_limits.h"
 #include "engine/core/config_reader.h"
 #include "engine/mapping/code_table.h"
 
@@ -75,12 +74,11 @@ void read_path_condition(const ConfigObject& c, std::vector<RouteCondition>& out
   if (c.has("regex")) {
     ++ops;
     cond.op = RouteCondition::Op::kRegex;
-    std::string pattern = c.string("regex");
-    if (auto problem = regex_pattern_problem(pattern)) c.error("regex", "expected an ECMAScript regular expression: " + *problem);
-    else try {
-      cond.regex = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error& e) {
-      c.error("regex", std::string("expected an ECMAScript regular expression: ") + e.what());
+    auto compiled = Regex::compile(c.string("regex"));
+    if (compiled.ok()) {
+      cond.regex = *compiled;
+    } else {
+      c.error("regex", "expected a regular expression (RE2 syntax, docs/routes.md): " + compiled.error().message);
     }
   }
   if (ops != 1) {

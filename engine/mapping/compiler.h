@@ -11,9 +11,7 @@
 // bindings a run copies on entry (IncludeUse). An unknown name is therefore
 // reported where the place cannot resolve it, at the uses inside the file.
 //
-// Thread-safety: a Compiler serves one compile() call on one thread; the
-// regular expressions built are shared by all compiles of the process (a
-// locked cache: std::regex is slow to build and immutable once built).
+// Thread-safety: a Compiler serves one compile() call on one thread.
 #pragma once
 
 #include <cstddef>
@@ -22,7 +20,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -49,7 +46,7 @@ class Compiler final : public ExprScope {
 
   // ExprScope (compiler_scope.cc).
   std::optional<std::uint32_t> find_name(std::string_view name, std::size_t offset) override;
-  Result<std::shared_ptr<const std::regex>> regex(const std::string& pattern) override;
+  Result<std::shared_ptr<const Regex>> regex(const std::string& pattern) override;
   Result<std::shared_ptr<const CodeTable>> table(std::string_view name) override;
   bool hl7_input() const override { return input_ == "hl7v2"; }
   std::optional<std::uint32_t> constant_slot() override { return constants_++; }

@@ -2,11 +2,9 @@
 // (bindings in scope, parameters of included files), code tables, regular
 // expressions, and $include files, each compiled once.
 #include <algorithm>
-#include <mutex>
 
 #include "engine/mapping/compiler.h"
 
-#include "engine/base/regex_limits.h"
 #include "engine/mapping/include_reads.h"
 
 namespace lienthong::mapping {
@@ -35,26 +33,7 @@ std::optional<std::uint32_t> Compiler::resolve(std::string_view name, const std:
   return found->slot;
 }
 
-// std::regex is slow to build (a sixth of loading the shipped mappings) and
-// the mappings of one process repeat their patterns: each pattern is built
-// once per process. A compiled regex is immutable, so plans share it.
-Result<std::shared_ptr<const std::regex>> Compiler::regex(const std::string& pattern) {
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const std::regex>> built;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto found = built.find(pattern);
-    if (found != built.end()) return found->second;
-  }
-  if (auto problem = regex_pattern_problem(pattern)) return Error{*problem, {}};
-  try {
-    auto compiled = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
-    std::lock_guard<std::mutex> lock(mutex);
-    return built.emplace(pattern, std::move(compiled)).first->second;
-  } catch (const std::regex_error& err) {
-    return Error{err.what(), {}};
-  }
-}
+Result<std::shared_ptr<const Regex>> Compiler::regex(const std::string& pattern) { return Regex::compile(pattern); }
 
 Result<std::shared_ptr<const CodeTable>> Compiler::table(std::string_view name) {
   auto loaded = tables_->get(name);

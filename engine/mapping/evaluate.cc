@@ -3,10 +3,8 @@
 #include <charconv>
 #include <cmath>
 #include <new>
-#include <regex>
 #include <string_view>
 
-#include "engine/base/regex_limits.h"
 #include "engine/mapping/functions.h"
 #include "engine/mapping/plan_nodes.h"
 
@@ -300,14 +298,7 @@ Value evaluate(const Expr& e, RunState& run) {
       const Value& a = evaluate_ref(*e.first_operands[0], run, h);
       if (is_empty(a)) return Value::boolean(false);
       std::string scratch;
-      std::string_view t = run.text(a, scratch);
-      if (t.size() > kRegexMaxText) {
-        // The matcher recurses per character: a long value would overflow the stack.
-        run.warn(element_of(a), "a value of " + std::to_string(t.size()) + " bytes is longer than a regular expression reads (" +
-                                    std::to_string(kRegexMaxText) + "): taken as not matching");
-        return Value::boolean(false);
-      }
-      return Value::boolean(std::regex_match(t.begin(), t.end(), *e.regex));
+      return Value::boolean(e.regex->full_match(run.text(a, scratch)));
     }
     case ExprKind::kAdd: {
       Value h0, h1;

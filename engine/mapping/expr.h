@@ -10,10 +10,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "engine/base/regex.h"
 #include "engine/hl7v2/path.h"
 #include "engine/mapping/value.h"
 
@@ -75,7 +75,7 @@ struct alignas(64) Expr {
   std::string literal_text;  // the text `literal` views, for a string literal
   std::string member;
   std::shared_ptr<const CodeTable> table;    // lookup / coding: bound at compile time
-  std::shared_ptr<const std::regex> regex;   // matches: compiled at compile time
+  std::shared_ptr<const Regex> regex;        // matches: compiled at compile time
   std::shared_ptr<const JsonPath> json_path;  // select: compiled at compile time
 };
 

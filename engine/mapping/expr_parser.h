@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 
@@ -37,8 +36,8 @@ class ExprScope {
   virtual std::optional<std::uint32_t> find_name(std::string_view name, std::size_t offset) = 0;
   // A code table by name (MAP-6.2: a missing or broken table is an error).
   virtual Result<std::shared_ptr<const CodeTable>> table(std::string_view name) = 0;
-  // A compiled ECMAScript regular expression; an error says why it does not compile.
-  virtual Result<std::shared_ptr<const std::regex>> regex(const std::string& pattern) = 0;
+  // A compiled regular expression (engine/base/regex.h); an error says why it does not compile.
+  virtual Result<std::shared_ptr<const Regex>> regex(const std::string& pattern) = 0;
   // False when the mapping's input is JSON (MAP-11): HL7 paths are then errors.
   virtual bool hl7_input() const { return true; }
   // A new slot for a run constant (run_constants.h), or none: then nothing is wrapped.

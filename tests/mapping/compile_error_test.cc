@@ -113,14 +113,23 @@ TEST_CASE("MAP-9 bad regular expression", "[mapping][errors]") {
   const std::string prefix = dir.shown("m.json") + ": $.m: bad regular expression '([': ";
   CHECK(errors[0].rfind(prefix, 0) == 0);
   CHECK(errors[0].find("(at column 17 of \"${PID-8 matches '(['}\")") != std::string::npos);
-  // A repetition count libstdc++ would overflow reading (found by mapping_fuzz).
+  // Counts above 1000, and counts of ten digits or more (which RE2 alone would read as text).
   const Lines huge = dir.errors(R"({"m": "${PID-8 matches '[A-Z]{44444444444444444444441}'}"})");
   REQUIRE(huge.size() == 1);
   CHECK(huge[0].find(dir.shown("m.json") + ": $.m: bad regular expression") == 0);
-  CHECK(huge[0].find("a repetition count above 1000") != std::string::npos);
-  CHECK(dir.errors(R"({"m": "${PID-8 matches 'x{2,5000}'}"})").size() == 1);
+  CHECK(huge[0].find("invalid repetition size: {44444444444444444444441}") != std::string::npos);
+  const Lines above = dir.errors(R"({"m": "${PID-8 matches 'x{2,5000}'}"})");
+  REQUIRE(above.size() == 1);
+  CHECK(above[0].find("invalid repetition size: {2,5000}") != std::string::npos);
   // Numbers outside braces are text, and counts up to 1000 are fine.
   CHECK(dir.errors(R"({"m": "${PID-8 matches 'a,5000|b{1000}|c{3,}'}"})").empty());
+  // What a linear-time matcher cannot do is refused when the mapping loads, with the reason.
+  const Lines backref = dir.errors(R"({"m": "${PID-8 matches '(a)\\\\1'}"})");
+  REQUIRE(backref.size() == 1);
+  CHECK(backref[0].find("invalid escape sequence: \\1") != std::string::npos);
+  const Lines lookahead = dir.errors(R"({"m": "${PID-8 matches '(?=F)F'}"})");
+  REQUIRE(lookahead.size() == 1);
+  CHECK(lookahead[0].find("invalid perl operator: (?=") != std::string::npos);
   // The pattern must be a literal, so it can be checked now.
   CHECK(dir.errors(R"({"m": "${PID-8 matches PID-9}"})") ==
         Lines{dir.shown("m.json") + ": $.m: expected a regular expression in quotes after 'matches', found 'PID-9' "

@@ -100,12 +100,37 @@ TEST_CASE("MAP-3.4 in takes a list", "[mapping][expr]") {
   CHECK(dir.eval("['a', null, 'b']") == R"(["a","b"])");
 }
 
-TEST_CASE("MAP-3.4 matches is a whole-value ECMAScript match", "[mapping][expr]") {
+TEST_CASE("MAP-3.4 matches is a whole-value match", "[mapping][expr]") {
   MappingDir dir;
   CHECK(dir.eval("PID-3.1 matches 'P[0-9]+'") == "true");
   CHECK(dir.eval("PID-3.1 matches '[0-9]+'") == "false");  // must match all of it
   CHECK(dir.eval("PID-5.2 matches 'Thi\\\\s\\\\w'") == "true");
   CHECK(dir.eval("PID-99 matches '.*'") == "false");
+}
+
+TEST_CASE("MAP-3.4 matches reads characters, not bytes (UTF-8)", "[mapping][expr]") {
+  MappingDir dir;
+  const std::string msg = "MSH|^~\\&|HIS|BV|LT|LT|20240101||ADT^A01|X1|P|2.5.1|||||VNM|UNICODE UTF-8\n"
+                          "PID|1||P1^^^BV^PI||Nguyễn^Thị Ánh\n";
+  // "Nguyễn" is 6 characters in 8 bytes.
+  CHECK(dir.eval("PID-5.1 matches '.{6}'", msg) == "true");
+  CHECK(dir.eval("PID-5.1 matches 'Nguy.n'", msg) == "true");
+  CHECK(dir.eval("PID-5.2 matches '[^ ]+ [ÁÀẢÃẠA]nh'", msg) == "true");
+}
+
+TEST_CASE("MAP-3.4 matches takes time linear in the value, whatever the pattern", "[mapping][expr]") {
+  MappingDir dir;
+  // A backtracking matcher (std::regex) tries 2^n ways to split n letters between the
+  // two repetitions before it fails: 28 letters took 9 s, 5,000 would never end.
+  // Here the run ends (ctest's timeout would fail a hang).
+  const std::string msg = "MSH|^~\\&|HIS|BV|LT|LT|20240101||ADT^A01|X1|P|2.5.1\n"
+                          "PID|1||P1^^^BV^PI||" + std::string(5000, 'N') + "!^AN\n";
+  CHECK(dir.eval("PID-5.1 matches '([A-Z]+)+'", msg) == "false");
+  CHECK(dir.eval("PID-5.1 matches '([A-Z]+)+!'", msg) == "true");
+  // Nor is a long value cut off: 300,000 characters are read.
+  const std::string long_msg = "MSH|^~\\&|HIS|BV|LT|LT|20240101||ADT^A01|X1|P|2.5.1\n"
+                               "PID|1||P1^^^BV^PI||" + std::string(300000, 'N') + "Z\n";
+  CHECK(dir.eval("PID-5.1 matches 'N+Z'", long_msg) == "true");
 }
 
 TEST_CASE("MAP-3.8 + adds numbers and joins text; - subtracts numbers", "[mapping][expr]") {
