@@ -239,6 +239,23 @@ Value fn_first(RunState&, const Expr&, Args a) {
   return (*a[0]);
 }
 
+// A list without its first item (FHIRPath's tail()); a single value is a list of one.
+Value fn_tail(RunState& run, const Expr&, Args a) {
+  const Value& v = *a[0];
+  if (v.kind() == ValueKind::kList) {
+    const auto items = v.as_list();
+    return items.size() < 2 ? Value() : Value::list(items.subspan(1));
+  }
+  if (v.kind() == ValueKind::kJson && v.as_json().IsArray()) {
+    const rapidjson::Value& j = v.as_json();
+    if (j.Size() < 2) return Value();
+    ListBuilder items(run);
+    for (rapidjson::SizeType i = 1; i < j.Size(); ++i) items.push(Value::json(&j[i]));
+    return items.finish();
+  }
+  return Value();
+}
+
 Value fn_last(RunState&, const Expr&, Args a) {
   if ((*a[0]).kind() == ValueKind::kList) return (*a[0]).as_list().empty() ? Value() : (*a[0]).as_list().back();
   if ((*a[0]).kind() == ValueKind::kJson && (*a[0]).as_json().IsArray()) {
@@ -312,6 +329,7 @@ const FunctionSpec kTextFunctions[] = {
     {"exists", 1, 1, fn_exists, nullptr},
     {"count", 1, 1, fn_count, nullptr},
     {"first", 1, 1, fn_first, nullptr},
+    {"tail", 1, 1, fn_tail, nullptr},
     {"last", 1, 1, fn_last, nullptr},
     {"coalesce", 1, kMany, fn_coalesce, nullptr},
     {"concat", 1, kMany, fn_concat, nullptr},

@@ -337,6 +337,39 @@ TEST_CASE("cli map: PID-8 written as a Vietnamese word is the FHIR gender; a cod
         std::string::npos);
 }
 
+TEST_CASE("cli map: a whole Vietnamese name sent in XPN.1 (or XCN.2) alone is family name first, then the given "
+          "names in order; elsewhere it stays the family name",
+          "[cli][map]") {
+  const std::string shipped = std::string(LIENTHONG_SOURCE_DIR) + "/mappings";
+  auto adt = [](const std::string& msh17, const std::string& names, const std::string& doctor) {
+    return "MSH|^~\\&|HIS|BV|LT|SYT|20241105083012+0700||ADT^A01|S1|P|2.5|||||" + msh17 + "|UNICODE UTF-8\r"
+           "PID|1||P9^^^BV^PI||" + names + "||19900101|F\r"
+           "PV1|1|I|||||" + doctor + "\r";
+  };
+  auto vn = run_cli({"map", "--mappings", shipped, "--input", "-"},
+                    adt("VNM", "  NGUYỄN  THỊ   MINH KHAI ~Trần^Thị Bình~Lê", "BS01^Lê Minh Tuấn"));
+  INFO(vn.err);
+  REQUIRE(vn.status == 0);
+  // Runs of spaces separate words; the text is the words joined by one space.
+  CHECK(vn.out.find(R"({"family":"NGUYỄN","given":["THỊ","MINH","KHAI"],"text":"NGUYỄN THỊ MINH KHAI"})") !=
+        std::string::npos);
+  // A name sent in its components is read as before; a one-word name stays as sent.
+  CHECK(vn.out.find(R"({"family":"Trần","given":["Thị Bình"],"text":"Trần Thị Bình"})") != std::string::npos);
+  CHECK(vn.out.find(R"({"family":"Lê","text":"Lê"})") != std::string::npos);
+  CHECK(vn.out.find(R"("name":[{"family":"Lê","given":["Minh","Tuấn"],"text":"Lê Minh Tuấn"}])") != std::string::npos);
+  // From elsewhere (no MSH-17, no name assembly order F) the order of a whole name is not known.
+  auto other = run_cli({"map", "--mappings", shipped, "--input", "-"}, adt("", "John Smith", "D1^Jane Doe"));
+  INFO(other.err);
+  REQUIRE(other.status == 0);
+  CHECK(other.out.find(R"({"family":"John Smith"})") != std::string::npos);
+  CHECK(other.out.find(R"("name":[{"family":"Jane Doe"}])") != std::string::npos);
+  // Name assembly order F (XPN.11) says family first for one name, whatever the country.
+  auto ordered = run_cli({"map", "--mappings", shipped, "--input", "-"}, adt("", "Phạm Văn Đồng^^^^^^^^^^F", "D1"));
+  INFO(ordered.err);
+  REQUIRE(ordered.status == 0);
+  CHECK(ordered.out.find(R"({"family":"Phạm","given":["Văn","Đồng"],"text":"Phạm Văn Đồng"})") != std::string::npos);
+}
+
 TEST_CASE("cli map: a report sent as ED or RP keeps its content: DiagnosticReport.presentedForm (ORU), "
           "DocumentReference.content (MDM)",
           "[cli][map]") {

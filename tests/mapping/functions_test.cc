@@ -65,6 +65,10 @@ TEST_CASE("MAP-5 presence and lists", "[mapping][functions]") {
   CHECK(dir.eval("last(PID-3[*].1)") == R"("BH123")");
   CHECK(dir.eval("first(ZZZ[*])") == "<absent>");
   CHECK(dir.eval("last('x')") == R"("x")");
+  CHECK(dir.eval("tail(PID-3[*].1)") == R"(["BH123"])");
+  CHECK(dir.eval("tail(split('Nguyễn Văn An', ' '))") == R"(["Văn","An"])");
+  CHECK(dir.eval("tail('x')") == "<absent>");
+  CHECK(dir.eval("tail(ZZZ[*])") == "<absent>");
   CHECK(dir.eval("coalesce(PID-99, '', 'x', 'y')") == R"("x")");
   CHECK(dir.eval("coalesce(PID-99)") == "<absent>");
   // Lazy: later arguments are not evaluated once one is found.
