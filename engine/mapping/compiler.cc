@@ -41,8 +41,6 @@ bool valid_message_pattern(std::string_view p) {
   return p.size() >= 5 && p[3] == '^' && code(p.substr(0, 3)) && (p.substr(4) == "*" || code(p.substr(4)));
 }
 
-std::string_view string_of(const Json& v) { return std::string_view(v.GetString(), v.GetStringLength()); }
-
 // Whether `v` holds an $include anywhere.
 bool holds_include(const Json& v) {
   if (v.IsObject()) {
@@ -221,6 +219,7 @@ NodePtr Compiler::compile_array(const Json& v, const std::string& path) {
   node->kind = NodeKind::kArray;
   node->source = source(path);
   for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+    if (splice_include(v[i], json_path_index(path, i), *node)) continue;
     node->items.push_back(compile_value(v[i], json_path_index(path, i), Place{true, false}));
     if (carries_unique_key(*node->items.back())) node->items_unique = true;
   }

@@ -123,6 +123,19 @@ class Compiler final : public ExprScope {
   MappingInfo read_info(const Json& v, const std::string& path);
 
   // Names and includes (compiler_scope.cc).
+  struct IncludedFile {
+    std::filesystem::path full;
+    std::string shown;
+    std::string key;
+  };
+  // The file `v` names; none (with the error) when `v` is not a file name or
+  // including it here would be a cycle.
+  std::optional<IncludedFile> include_target(const Json& v, const std::string& path);
+  // MAP-2 splice: when `element` (at `path`, an element of `array`) is an
+  // $include of a file whose skeleton is an array, that array's elements are
+  // compiled here, as if written in its place, into `array`; true then. False:
+  // an ordinary element, for the caller to compile.
+  bool splice_include(const Json& element, const std::string& path, Node& array);
   // The slot `name` has here: a binding in scope, else (inside an included
   // file) a parameter of that file, made on first use and noting `uses`.
   std::optional<std::uint32_t> resolve(std::string_view name, const std::vector<NameUse>& uses);

@@ -55,25 +55,81 @@ Result<std::shared_ptr<const CodeTable>> Compiler::table(std::string_view name) 
   return Error{"code table '" + std::string(name) + "' does not load (" + file.string() + ")", {}};
 }
 
-std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::string& path, Place place,
-                                                      bool private_copy) {
+std::optional<Compiler::IncludedFile> Compiler::include_target(const Json& v, const std::string& path) {
   if (!v.IsString() || v.GetStringLength() == 0) {
     error(path, "expected a file name relative to the mappings directory");
-    return nullptr;
+    return std::nullopt;
   }
-  const std::filesystem::path full = options_.root / std::string(v.GetString(), v.GetStringLength());
-  const std::string shown = full.lexically_normal().generic_string();
+  IncludedFile f;
+  f.full = options_.root / std::string(v.GetString(), v.GetStringLength());
+  f.shown = f.full.lexically_normal().generic_string();
   // file_key asks the file system; a file is included from many places.
-  auto known = file_keys_.find(shown);
-  if (known == file_keys_.end()) known = file_keys_.emplace(shown, file_key(full)).first;
-  const std::string& key = known->second;
+  auto known = file_keys_.find(f.shown);
+  if (known == file_keys_.end()) known = file_keys_.emplace(f.shown, file_key(f.full)).first;
+  f.key = known->second;
   for (std::size_t i = 0; i < include_stack_.size(); ++i) {
-    if (include_stack_[i].key != key) continue;
+    if (include_stack_[i].key != f.key) continue;
     std::string chain;
     for (std::size_t j = i; j < include_stack_.size(); ++j) chain += include_stack_[j].shown + " -> ";
-    error(path, "include cycle: " + chain + shown);
-    return nullptr;
+    error(path, "include cycle: " + chain + f.shown);
+    return std::nullopt;
   }
+  return f;
+}
+
+bool Compiler::splice_include(const Json& element, const std::string& path, Node& array) {
+  if (!element.IsObject()) return false;
+  auto include = element.FindMember("$include");
+  if (include == element.MemberEnd() || !include->value.IsString()) return false;
+  // Only a file whose skeleton is an array is spliced; anything else is an ordinary element.
+  const std::string at = json_path_key(path, "$include");
+  const std::filesystem::path full = options_.root / std::string(string_of(include->value));
+  std::string why;
+  const std::size_t errors_before = errors_.size();
+  const rapidjson::Document* peek = sources_.load(full, full.lexically_normal().generic_string(), errors_, why);
+  if (errors_.size() > errors_before) {
+    // A syntax error is reported by the first load only, so here, naming this place (MAP-9).
+    for (std::size_t i = errors_before; i < errors_.size(); ++i) errors_[i] += " (included at " + *file_ + ": " + at + ")";
+    return true;
+  }
+  if (peek == nullptr || !peek->IsArray()) return false;  // a missing file: the ordinary path says so
+  for (const Json::Member& m : element.GetObject()) {
+    const std::string_view key = string_of(m.name);
+    if (key != "$include" && key != "$comment") {
+      error(json_path_key(path, key), "an included array is spliced into this array (MAP-2): no other key beside "
+                                      "$include and $comment");
+    }
+  }
+  std::optional<IncludedFile> f = include_target(include->value, at);
+  if (!f) return true;
+  const rapidjson::Document* doc = sources_.load(f->full, f->key, f->shown, errors_, why);
+  if (doc == nullptr) return true;  // cannot happen: it was read above
+  // As written here: the elements see this place's names, and a mistake inside names this place too.
+  const std::size_t errors_inside = errors_.size();
+  include_stack_.push_back({f->key, f->shown});
+  auto saved_file = file_;
+  file_ = std::make_shared<const std::string>(f->shown);
+  for (rapidjson::SizeType i = 0; i < doc->Size(); ++i) {
+    const Json& item = (*doc)[i];
+    const std::string item_path = json_path_index("$", i);
+    if (splice_include(item, item_path, array)) continue;
+    array.items.push_back(compile_value(item, item_path, Place{true, false}));
+    if (carries_unique_key(*array.items.back())) array.items_unique = true;
+  }
+  file_ = saved_file;
+  include_stack_.pop_back();
+  const std::string included_at = " (included at " + *file_ + ": " + at + ")";
+  for (std::size_t i = errors_inside; i < errors_.size(); ++i) errors_[i] += included_at;
+  return true;
+}
+
+std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::string& path, Place place,
+                                                      bool private_copy) {
+  std::optional<IncludedFile> target = include_target(v, path);
+  if (!target) return nullptr;
+  const std::filesystem::path& full = target->full;
+  const std::string& shown = target->shown;
+  const std::string& key = target->key;
   private_copy = private_copy || private_depth_ > 0;
   auto use = std::make_unique<IncludeUse>();
   auto cached = includes_.find(key);

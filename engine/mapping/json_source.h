@@ -36,6 +36,9 @@ class JsonSources {
   std::map<std::string, Entry> files_;
 };
 
+// A JSON string's text (`v` must be a string).
+inline std::string_view string_of(const rapidjson::Value& v) { return std::string_view(v.GetString(), v.GetStringLength()); }
+
 // A stable key for a file, so two spellings of one include are one file.
 std::string file_key(const std::filesystem::path& path);
 

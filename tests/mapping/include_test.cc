@@ -154,3 +154,64 @@ TEST_CASE("MAP-2 a file whose value is an expression gives that value as it is: 
   options.explain = true;
   CHECK(dir.map(skeleton, lienthong::testing::kOru, options) == expected);
 }
+
+TEST_CASE("MAP-2 an included array is spliced: its elements take the place of the $include, in order, with this "
+          "place's names and the array's $unique keys",
+          "[mapping][include][splice]") {
+  MappingDir dir;
+  // Shared runs of entries, as the order-family mappings use them (the second splices a third).
+  dir.write("entries/results.json", R"([
+    {"$for": "OBX[*]", "$as": "obx", "$unique": "obx.3.1", "code": "${obx.3.1}", "who": "${who}"},
+    {"$include": "entries/tail.json", "$comment": "a splice inside a splice"}
+  ])");
+  dir.write("entries/tail.json", R"([{"$unique": "'GLU'", "code": "GLU again"}, {"last": "${who}"}])");
+  CHECK(dir.map(R"({"$let": {"who": "PID-5.1"}, "items": [
+    {"$unique": "'HBA1C'", "code": "first"},
+    {"$include": "entries/results.json"},
+    {"after": true}
+  ]})") == R"({"items":[{"code":"first"},{"code":"GLU","who":"Tran"},{"code":"WBC","who":"Tran"},)"
+           R"({"last":"Tran"},{"after":true}]})");
+  // An empty file adds nothing; an object file is still one element.
+  dir.write("entries/none.json", "[]");
+  dir.write("one.json", R"({"one": 1})");
+  CHECK(dir.map(R"({"items": [{"$include": "entries/none.json"}, {"$include": "one.json"}]})") ==
+        R"({"items":[{"one":1}]})");
+}
+
+TEST_CASE("MAP-9 splices: keys beside the $include, cycles, and mistakes inside name this place",
+          "[mapping][include][splice][errors]") {
+  MappingDir dir;
+  dir.write("list.json", R"([{"a": "${nope(1)}"}])");
+  const std::string m = dir.shown("m.json");
+  CHECK(dir.errors(R"({"items": [{"$if": "true", "$include": "list.json"}]})") ==
+        Lines{m + ": $.items[0].$if: an included array is spliced into this array (MAP-2): no other key beside "
+                  "$include and $comment",
+              dir.shown("list.json") + ": $[0].a: unknown function 'nope' (at column 3 of \"${nope(1)}\") (included at " +
+                  m + ": $.items[0].$include)"});
+  // A file that does not parse, or does not exist, as an element: reported once, naming this place.
+  dir.write("broken.json", "[{\"a\": }]");
+  CHECK(dir.errors(R"({"items": [{"$include": "broken.json"}], "again": [{"$include": "broken.json"}]})") ==
+        Lines{dir.shown("broken.json") + ": line 1, column 8: Invalid value. (included at " + m + ": $.items[0].$include)"});
+  CHECK(dir.errors(R"({"items": [{"$include": "none.json"}]})") ==
+        Lines{m + ": $.items[0].$include: cannot include '" + dir.shown("none.json") + "': no such file"});
+  dir.write("loop.json", R"([{"x": 1}, {"$include": "loop.json"}])");
+  CHECK(dir.errors(R"({"items": [{"$include": "loop.json"}]})") ==
+        Lines{dir.shown("loop.json") + ": $[1].$include: include cycle: " + dir.shown("loop.json") + " -> " +
+                  dir.shown("loop.json") + " (included at " + m + ": $.items[0].$include)"});
+}
+
+TEST_CASE("MAP-10 explain names a spliced element's own file and JSON path", "[mapping][include][splice][explain]") {
+  MappingDir dir;
+  dir.write("list.json", R"([{"code": "${OBR-4.1}"}])");
+  auto plan = dir.plan(R"({"items": [{"x": "${PID-5.1}"}, {"$include": "list.json"}]})");
+  auto msg = lienthong::testing::message(lienthong::testing::kOru);
+  RunOptions options;
+  options.explain = true;
+  auto out = lienthong::mapping::run(*plan, msg, options);
+  REQUIRE(out.ok());
+  const std::vector<ExplainRecord>& r = out->explain;
+  REQUIRE(r.size() == 2);
+  CHECK(r[1].output_path == "$.items[1].code");
+  CHECK(r[1].mapping_file == dir.shown("list.json"));
+  CHECK(r[1].mapping_path == "$[0].code");
+}
