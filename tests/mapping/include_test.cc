@@ -74,12 +74,7 @@ TEST_CASE("MAP-10 explain names the included file and its JSON path from every p
   dir.write("inc/code.json", R"({"code": "${c.1}"})");
   auto plan = dir.plan(R"({"a": {"$let": {"c": "OBR-4"}, "$include": "inc/code.json"},
                            "b": [{"$for": "OBX[*]", "$let": {"c": "OBX-3"}, "$include": "inc/code.json"}]})");
-  auto msg = lienthong::testing::message(lienthong::testing::kOru);
-  RunOptions options;
-  options.explain = true;
-  auto out = lienthong::mapping::run(*plan, msg, options);
-  REQUIRE(out.ok());
-  const std::vector<ExplainRecord>& r = out->explain;
+  const std::vector<ExplainRecord> r = MappingDir::explain(*plan);
   REQUIRE(r.size() == 4);
   const std::vector<std::pair<std::string, std::string>> expected = {
       {"$.a.code", "OBR-4.1"}, {"$.b[0].code", "OBX-3.1"}, {"$.b[1].code", "OBX[2]-3.1"}, {"$.b[2].code", "OBX[3]-3.1"}};
@@ -204,12 +199,7 @@ TEST_CASE("MAP-10 explain names a spliced element's own file and JSON path", "[m
   MappingDir dir;
   dir.write("list.json", R"([{"code": "${OBR-4.1}"}])");
   auto plan = dir.plan(R"({"items": [{"x": "${PID-5.1}"}, {"$include": "list.json"}]})");
-  auto msg = lienthong::testing::message(lienthong::testing::kOru);
-  RunOptions options;
-  options.explain = true;
-  auto out = lienthong::mapping::run(*plan, msg, options);
-  REQUIRE(out.ok());
-  const std::vector<ExplainRecord>& r = out->explain;
+  const std::vector<ExplainRecord> r = MappingDir::explain(*plan);
   REQUIRE(r.size() == 2);
   CHECK(r[1].output_path == "$.items[1].code");
   CHECK(r[1].mapping_file == dir.shown("list.json"));

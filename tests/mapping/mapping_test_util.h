@@ -118,6 +118,16 @@ class MappingDir {
     return out;
   }
 
+  // The explain records (MAP-10) of `plan` run on `msg`; throws when the run is rejected.
+  static std::vector<mapping::ExplainRecord> explain(const mapping::MappingPlan& plan, const std::string& msg = kOru) {
+    hl7v2::Message m = message(msg);
+    mapping::RunOptions options;
+    options.explain = true;
+    auto out = mapping::run(plan, m, options);
+    if (!out.ok()) throw std::runtime_error("the run was rejected: " + out.error().to_string());
+    return out->explain;
+  }
+
   // Output JSON of `skeleton` on `msg`, or "REJECTED: where: reason".
   std::string map(const std::string& skeleton, const std::string& msg = kOru,
                   const mapping::RunOptions& options = {}) const {

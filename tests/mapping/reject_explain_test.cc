@@ -54,12 +54,7 @@ TEST_CASE("MAP-10 explain: output path, mapping file and path, expression, input
     "gender": "${PID-8 ?? 'unknown'}",
     "missing": "${PID-99}"
   })");
-  auto msg = lienthong::testing::message(lienthong::testing::kOru);
-  RunOptions options;
-  options.explain = true;
-  auto out = lienthong::mapping::run(*plan, msg, options);
-  REQUIRE(out.ok());
-  const std::vector<ExplainRecord>& r = out->explain;
+  const std::vector<ExplainRecord> r = MappingDir::explain(*plan);
   REQUIRE(r.size() == 8);
   const std::string file = dir.shown("m.json");
   CHECK(r[0].output_path == "$.ids[0].value");
