@@ -22,6 +22,7 @@
 #include "engine/core/delivery_config.h"
 #include "engine/core/log.h"
 #include "engine/core/route.h"
+#include "engine/store/store_defaults.h"
 #include "engine/core/router.h"
 
 namespace lienthong::core {
@@ -29,13 +30,14 @@ namespace lienthong::core {
 struct StoreSettings {
   std::filesystem::path path;             // resolved: relative paths are from the config file's directory
   std::string synchronous = "full";       // "full" | "normal"
-  std::chrono::microseconds duplicate_window = std::chrono::hours(24);  // 0: no duplicate detection
-  std::size_t batch_max = 256;
-  std::chrono::microseconds batch_delay{0};  // 0: commit what is queued, no waiting
-  std::chrono::microseconds update_delay{10'000};  // item updates alone wait this long for more
-  std::uint64_t checkpoint_pages = 4000;                    // new WAL frames that start a checkpoint
-  std::chrono::microseconds checkpoint_interval{1'000'000};  // else this often, when anything was committed
-  std::uint64_t wal_limit_mb = 64;                        // a WAL this long is finished under the writer gate
+  // The defaults are the store's own (engine/store/store_defaults.h).
+  std::chrono::microseconds duplicate_window = std::chrono::seconds(store::defaults::kDuplicateWindowSeconds);  // 0: none
+  std::size_t batch_max = store::defaults::kBatchMax;
+  std::chrono::microseconds batch_delay{store::defaults::kBatchDelayUs};    // 0: commit what is queued, no waiting
+  std::chrono::microseconds update_delay{store::defaults::kUpdateDelayUs};  // item updates alone wait this long for more
+  std::uint64_t checkpoint_pages = store::defaults::kCheckpointPages;       // new WAL frames that start a checkpoint
+  std::chrono::microseconds checkpoint_interval = std::chrono::milliseconds(store::defaults::kCheckpointIntervalMs);
+  std::uint64_t wal_limit_mb = store::defaults::kWalLimitMb;  // a WAL this long is finished under the writer gate
   std::string body_compression = "lz4";      // "lz4" | "none": how new outbound bodies are stored
 
   bool operator==(const StoreSettings&) const = default;

@@ -51,6 +51,7 @@
 
 #include "engine/base/result.h"
 #include "engine/store/sqlite_handle.h"
+#include "engine/store/store_defaults.h"
 #include "engine/store/write_fuse.h"
 
 namespace lienthong::store {
@@ -60,13 +61,10 @@ namespace lienthong::store {
 using StoreWarning = std::function<void(std::string_view event, std::string_view detail)>;
 
 struct CheckpointOptions {
-  // Each checkpoint syncs the WAL and the database file; on a virtual disk those
-  // syncs slow the writer's own (4-16 ms instead of ~0.3). ACK p99 at 1,000 msg/s
-  // over 9 runs: median 2.5 ms every 200 ms / 1,000 frames, 1.8 ms every 1 s /
-  // 4,000 frames; the largest delay grows (5-16 ms -> 21-46 ms) (STORE-8.1).
-  int pages = 4000;                          // new WAL frames that wake the checkpointer
-  std::chrono::milliseconds interval{1000};  // otherwise: checkpoint this often if anything was committed
-  std::int64_t wal_limit_bytes = 64 << 20;  // a WAL this long is finished under the writer gate
+  // Defaults: store_defaults.h (STORE-8.1).
+  int pages = defaults::kCheckpointPages;  // new WAL frames that wake the checkpointer
+  std::chrono::milliseconds interval{defaults::kCheckpointIntervalMs};  // otherwise: this often if anything was committed
+  std::int64_t wal_limit_bytes = defaults::kWalLimitMb << 20;  // a WAL this long is finished under the writer gate
   int forced_wait_ms = 100;                 // a RESTART waits at most this for readers
   int close_wait_ms = 1000;                 // the final TRUNCATE waits at most this
 };

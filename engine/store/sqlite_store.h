@@ -42,10 +42,11 @@ enum class Synchronous { kFull, kNormal, kOff };  // kOff: tests and benchmarks 
 struct SqliteStoreOptions {
   std::string path;                          // the database file; its directory is created
   Synchronous synchronous = Synchronous::kFull;
-  std::int64_t duplicate_window_seconds = 24 * 3600;  // 0 = no duplicate detection
-  std::size_t batch_max = 256;               // records per commit at most
-  std::int64_t batch_delay_us = 0;           // how long a batch waits to fill; 0 = not at all
-  std::int64_t update_delay_us = 10'000;     // how long item updates alone wait for more (STORE-2.4)
+  // Defaults: store_defaults.h.
+  std::int64_t duplicate_window_seconds = defaults::kDuplicateWindowSeconds;  // 0 = no duplicate detection
+  std::size_t batch_max = defaults::kBatchMax;            // records per commit at most
+  std::int64_t batch_delay_us = defaults::kBatchDelayUs;  // how long a batch waits to fill; 0 = not at all
+  std::int64_t update_delay_us = defaults::kUpdateDelayUs;  // how long item updates alone wait for more (STORE-2.4)
   int busy_timeout_ms = 5000;                // waiting for another process's lock
   std::string vfs;                           // SQLite VFS name; empty = default (tests)
   CheckpointOptions checkpoint;              // when the WAL is copied into the database
