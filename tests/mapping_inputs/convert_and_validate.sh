@@ -24,6 +24,13 @@ fail() {
 }
 bundles=()
 declare -A source_of
+# What each input must give, in the order of inputs.tsv; converted first, a few at a time
+# (each run starts a process and compiles a mapping: most of this test's time).
+names=()
+expects=()
+outs=()
+jobs_max="$(nproc 2>/dev/null || echo 2)"
+(( jobs_max > 4 )) && jobs_max=4
 
 while IFS=$'\t' read -r pattern expect; do
   [[ -z "$pattern" || "$pattern" == \#* ]] && continue
@@ -44,36 +51,51 @@ while IFS=$'\t' read -r pattern expect; do
   for f in "${files[@]}"; do
     name="${f#"$root"/}"
     out="$WORK/$(tr '/' '_' <<<"$name").json"
-    status=0
-    "$LIENTHONG" map --mappings "$MAPPINGS" --input "$f" >"$out" 2>"$out.err" || status=$?
-    case "$expect" in
-      bundle)
-        if [[ $status -ne 0 ]]; then
-          fail "$name: exit $status, want a Bundle: $(head -c 300 "$out.err")"
-        elif ! grep -q '"resourceType":"Bundle"' "$out"; then
-          fail "$name: output is not a Bundle"
-        else
-          bundles+=("$out")
-          source_of["$out"]="$name"
-        fi
-        ;;
-      reject\ *)
-        want="${expect#reject }"
-        if [[ $status -ne 2 ]]; then
-          fail "$name: exit $status, want 2 (rejected: $want)"
-        elif [[ -s "$out" ]]; then
-          fail "$name: rejected but wrote output"
-        elif ! grep -Eq -- "$want" "$out.err"; then
-          fail "$name: reason does not match '$want': $(head -c 300 "$out.err")"
-        else
-          echo "ok   $name: rejected ($(head -c 160 "$out.err"))"
-          passed=$((passed + 1))
-        fi
-        ;;
-      *) fail "$INPUTS: unknown expectation '$expect' for $pattern" ;;
-    esac
+    names+=("$name")
+    expects+=("$expect")
+    outs+=("$out")
+    while (( $(jobs -rp | wc -l) >= jobs_max )); do wait -n; done
+    (
+      status=0
+      "$LIENTHONG" map --mappings "$MAPPINGS" --input "$f" >"$out" 2>"$out.err" || status=$?
+      echo "$status" >"$out.status"
+    ) &
   done
 done <"$INPUTS"
+wait
+
+for i in "${!outs[@]}"; do
+  name="${names[$i]}"
+  expect="${expects[$i]}"
+  out="${outs[$i]}"
+  status="$(cat "$out.status" 2>/dev/null || echo 127)"
+  case "$expect" in
+    bundle)
+      if [[ $status -ne 0 ]]; then
+        fail "$name: exit $status, want a Bundle: $(head -c 300 "$out.err")"
+      elif ! grep -q '"resourceType":"Bundle"' "$out"; then
+        fail "$name: output is not a Bundle"
+      else
+        bundles+=("$out")
+        source_of["$out"]="$name"
+      fi
+      ;;
+    reject\ *)
+      want="${expect#reject }"
+      if [[ $status -ne 2 ]]; then
+        fail "$name: exit $status, want 2 (rejected: $want)"
+      elif [[ -s "$out" ]]; then
+        fail "$name: rejected but wrote output"
+      elif ! grep -Eq -- "$want" "$out.err"; then
+        fail "$name: reason does not match '$want': $(head -c 300 "$out.err")"
+      else
+        echo "ok   $name: rejected ($(head -c 160 "$out.err"))"
+        passed=$((passed + 1))
+      fi
+      ;;
+    *) fail "$INPUTS: unknown expectation '$expect' for $name" ;;
+  esac
+done
 
 if [[ ${#bundles[@]} -gt 0 ]]; then
   # One validator run for all Bundles (compiling the schema takes seconds).
