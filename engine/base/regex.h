@@ -28,7 +28,7 @@ namespace lienthong {
 
 class Regex {
  public:
-  // The pattern compiled, or why it cannot be (RE2's words, e.g. "missing ): (["),
+  // The pattern compiled, or why it cannot be (RE2's words, e.g. "missing ]: [" for "(["),
   // never an exception.
   static Result<std::shared_ptr<const Regex>> compile(std::string_view pattern);
 
