@@ -128,6 +128,8 @@ class Compiler final : public ExprScope {
     std::string shown;
     std::string key;
   };
+  // The file `name` (relative to the mappings directory) names, its key cached.
+  IncludedFile included_file(std::string_view name);
   // The file `v` names; none (with the error) when `v` is not a file name or
   // including it here would be a cycle.
   std::optional<IncludedFile> include_target(const Json& v, const std::string& path);

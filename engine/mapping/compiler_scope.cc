@@ -55,18 +55,23 @@ Result<std::shared_ptr<const CodeTable>> Compiler::table(std::string_view name) 
   return Error{"code table '" + std::string(name) + "' does not load (" + file.string() + ")", {}};
 }
 
-std::optional<Compiler::IncludedFile> Compiler::include_target(const Json& v, const std::string& path) {
-  if (!v.IsString() || v.GetStringLength() == 0) {
-    error(path, "expected a file name relative to the mappings directory");
-    return std::nullopt;
-  }
+Compiler::IncludedFile Compiler::included_file(std::string_view name) {
   IncludedFile f;
-  f.full = options_.root / std::string(v.GetString(), v.GetStringLength());
+  f.full = options_.root / std::string(name);
   f.shown = f.full.lexically_normal().generic_string();
   // file_key asks the file system; a file is included from many places.
   auto known = file_keys_.find(f.shown);
   if (known == file_keys_.end()) known = file_keys_.emplace(f.shown, file_key(f.full)).first;
   f.key = known->second;
+  return f;
+}
+
+std::optional<Compiler::IncludedFile> Compiler::include_target(const Json& v, const std::string& path) {
+  if (!v.IsString() || v.GetStringLength() == 0) {
+    error(path, "expected a file name relative to the mappings directory");
+    return std::nullopt;
+  }
+  IncludedFile f = included_file(string_of(v));
   for (std::size_t i = 0; i < include_stack_.size(); ++i) {
     if (include_stack_[i].key != f.key) continue;
     std::string chain;
@@ -83,16 +88,16 @@ bool Compiler::splice_include(const Json& element, const std::string& path, Node
   if (include == element.MemberEnd() || !include->value.IsString()) return false;
   // Only a file whose skeleton is an array is spliced; anything else is an ordinary element.
   const std::string at = json_path_key(path, "$include");
-  const std::filesystem::path full = options_.root / std::string(string_of(include->value));
+  const IncludedFile file = included_file(string_of(include->value));
   std::string why;
   const std::size_t errors_before = errors_.size();
-  const rapidjson::Document* peek = sources_.load(full, full.lexically_normal().generic_string(), errors_, why);
+  const rapidjson::Document* doc = sources_.load(file.full, file.key, file.shown, errors_, why);
   if (errors_.size() > errors_before) {
     // A syntax error is reported by the first load only, so here, naming this place (MAP-9).
     for (std::size_t i = errors_before; i < errors_.size(); ++i) errors_[i] += " (included at " + *file_ + ": " + at + ")";
     return true;
   }
-  if (peek == nullptr || !peek->IsArray()) return false;  // a missing file: the ordinary path says so
+  if (doc == nullptr || !doc->IsArray()) return false;  // a missing file: the ordinary path says so
   for (const Json::Member& m : element.GetObject()) {
     const std::string_view key = string_of(m.name);
     if (key != "$include" && key != "$comment") {
@@ -100,10 +105,8 @@ bool Compiler::splice_include(const Json& element, const std::string& path, Node
                                       "$include and $comment");
     }
   }
-  std::optional<IncludedFile> f = include_target(include->value, at);
+  std::optional<IncludedFile> f = include_target(include->value, at);  // the cycle check
   if (!f) return true;
-  const rapidjson::Document* doc = sources_.load(f->full, f->key, f->shown, errors_, why);
-  if (doc == nullptr) return true;  // cannot happen: it was read above
   // As written here: the elements see this place's names, and a mistake inside names this place too.
   const std::size_t errors_inside = errors_.size();
   include_stack_.push_back({f->key, f->shown});
