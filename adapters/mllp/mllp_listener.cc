@@ -99,6 +99,7 @@ class MllpListener::Impl : public std::enable_shared_from_this<MllpListener::Imp
     settings->encoding = config_.charset();
     settings->strict = config_.strict;
     settings->ack_mode = config_.resolved_ack_mode();
+    settings->honour_accept_ack = config_.accept_ack == "msh15";
     settings->max_frame_bytes = config_.max_frame_bytes;
     settings->max_in_flight = config_.max_in_flight;
     settings->idle_timeout = std::chrono::milliseconds(config_.idle_timeout_ms);
@@ -168,6 +169,7 @@ class MllpListener::Impl : public std::enable_shared_from_this<MllpListener::Imp
     s.connections_open = registry_->size();
     s.frames = counters_->frames;
     s.answers_written = counters_->answers_written;
+    s.answers_withheld = counters_->answers_withheld;
     s.bytes_discarded = counters_->bytes_discarded;
     s.frames_too_large = counters_->frames_too_large;
     s.idle_closes = counters_->idle_closes;

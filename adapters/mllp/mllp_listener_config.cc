@@ -23,6 +23,9 @@ std::vector<std::string> MllpListenerConfig::validate() const {
   if (!parse_ack_mode(ack_mode)) {
     errors.push_back("ack_mode: \"" + ack_mode + "\" is not one of auto, original, enhanced");
   }
+  if (accept_ack != "always" && accept_ack != "msh15") {
+    errors.push_back("accept_ack: \"" + accept_ack + "\" is not one of always, msh15");
+  }
   if (max_frame_bytes < 1024) errors.push_back("max_frame_bytes: must be at least 1024");
   if (max_connections < 1) errors.push_back("max_connections: must be at least 1");
   if (idle_timeout_ms < 1) errors.push_back("idle_timeout_ms: must be at least 1");

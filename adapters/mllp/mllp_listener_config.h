@@ -27,6 +27,7 @@ struct MllpListenerConfig {
   std::uint16_t port = 2575;             // 0: the OS picks one (tests); see MllpListener::port()
   std::string encoding = "auto";         // "auto" (MSH-18 decides) or a charset name
   std::string ack_mode = "auto";         // "auto" | "original" | "enhanced"
+  std::string accept_ack = "always";     // "always" | "msh15" (docs/specs/ack.md ACK-6)
   bool strict = false;                   // strict HL7 parsing (parser.h)
   std::size_t max_frame_bytes = 16 * 1024 * 1024;
   std::size_t max_connections = 1024;
@@ -56,6 +57,8 @@ inline constexpr ConfigKey kMllpListenerKeys[] = {
     {"port", "integer", "2575", "0..65535 (0: any free port)"},
     {"encoding", "string", "\"auto\"", "\"auto\" or a charset name (utf-8, cp1258, tcvn3, viscii, vni, latin1, ascii)"},
     {"ack_mode", "string", "\"auto\"", "\"auto\" | \"original\" | \"enhanced\""},
+    {"accept_ack", "string", "\"always\"",
+     "\"always\" (every message is answered) | \"msh15\" (only the commit answers MSH-15 asks for: ACK-6)"},
     {"strict", "boolean", "false", ""},
     {"max_frame_bytes", "integer", "16777216", ">= 1024"},
     {"max_connections", "integer", "1024", ">= 1"},

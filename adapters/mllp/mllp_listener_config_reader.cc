@@ -21,6 +21,7 @@ MllpListenerConfig read_mllp_listener_config(const core::ConfigObject& object) {
     config.encoding = "auto";
   }
   config.ack_mode = object.one_of("ack_mode", {"auto", "original", "enhanced"}, config.ack_mode);
+  config.accept_ack = object.one_of("accept_ack", {"always", "msh15"}, config.accept_ack);
   config.strict = object.boolean("strict", config.strict);
   config.max_frame_bytes = object.uint("max_frame_bytes", config.max_frame_bytes, 1024, 1ULL << 30);
   config.max_connections = object.uint("max_connections", config.max_connections, 1, 1000000);

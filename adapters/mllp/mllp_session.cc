@@ -171,6 +171,7 @@ void MllpSession::on_frame(std::string payload) {
   inbound.encoding = settings_->encoding;
   inbound.strict = settings_->strict;
   inbound.ack_mode = settings_->ack_mode;
+  inbound.honour_accept_ack = settings_->honour_accept_ack;
   sink_.submit(std::move(inbound), [self = shared_from_this(), seq](core::Answer answer) mutable {
     // May run on any thread (the store's writer, once per message of a commit):
     // the inbox brings a commit's answers back with one post.
@@ -195,7 +196,9 @@ void MllpSession::on_too_large(const hl7v2::MllpEvent& event) {
   pending_.emplace_back();
   hl7v2::AckOptions options;
   options.utc_offset_minutes = sink_.answer_utc_offset();  // the engine's zone, as its own answers (ACK-2.3)
-  pending_.back().answer = hl7v2::build_ack(header, reject_code(settings_->ack_mode, header), {error}, options);
+  const hl7v2::AckCode code = reject_code(settings_->ack_mode, header);
+  pending_.back().answer = hl7v2::build_ack(header, code, {error}, options);
+  pending_.back().withheld = settings_->honour_accept_ack && !hl7v2::answer_requested(header, code);
   ++next_seq_;
   write_ready();
 }
@@ -206,6 +209,7 @@ void MllpSession::on_answer(std::uint64_t seq, core::Answer answer) {
   Slot& slot = pending_[seq - first_seq_];
   assert(!slot.answer);
   slot.answer = std::move(answer.bytes);
+  slot.withheld = !answer.requested;
   write_ready();
   resume();
   close_if_done();
@@ -214,6 +218,13 @@ void MllpSession::on_answer(std::uint64_t seq, core::Answer answer) {
 void MllpSession::write_ready() {
   bool freed = false;
   while (!pending_.empty() && pending_.front().answer) {
+    if (pending_.front().withheld) {
+      ++counters_->answers_withheld;
+      pending_.pop_front();
+      ++first_seq_;
+      freed = true;
+      continue;
+    }
     // Framed straight into the write buffer: no string per answer.
     const std::string& answer = *pending_.front().answer;
     queued_.reserve(queued_.size() + answer.size() + 3);

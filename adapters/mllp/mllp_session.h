@@ -50,6 +50,7 @@ struct SessionSettings {
   std::optional<charset::Charset> encoding;
   bool strict = false;
   core::AckMode ack_mode = core::AckMode::kAuto;
+  bool honour_accept_ack = false;  // accept_ack "msh15" (ACK-6)
   std::size_t max_frame_bytes = hl7v2::MllpFramer::kDefaultMaxFrame;
   std::size_t max_in_flight = 64;
   std::chrono::milliseconds idle_timeout{300000};
@@ -63,6 +64,7 @@ struct ListenerCounters {
   std::atomic<std::uint64_t> connections_refused{0};  // over max_connections
   std::atomic<std::uint64_t> frames{0};
   std::atomic<std::uint64_t> answers_written{0};
+  std::atomic<std::uint64_t> answers_withheld{0};  // ACK-6: MSH-15 NE/ER/SU asked for none
   std::atomic<std::uint64_t> bytes_discarded{0};
   std::atomic<std::uint64_t> frames_too_large{0};
   std::atomic<std::uint64_t> idle_closes{0};
@@ -95,6 +97,7 @@ class MllpSession final : public AnswerTarget, public std::enable_shared_from_th
  private:
   struct Slot {
     std::optional<std::string> answer;  // framing not yet added
+    bool withheld = false;              // ACK-6: decided, but the sender asked not to get it
   };
 
   void read_more();

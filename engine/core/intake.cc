@@ -68,6 +68,22 @@ hl7v2::AckError not_stored(const std::string& why) {
   return error;
 }
 
+// ACK-6: which of the three answers the sender asked for (MSH-15), when the
+// listener honours it; decided once from the header so the store's callbacks
+// need not keep it.
+struct AnswersWanted {
+  bool accept = true;
+  bool error = true;
+  bool reject = true;
+
+  AnswersWanted(const Inbound& in, const hl7v2::MshHeader& header) {
+    if (!in.honour_accept_ack) return;
+    accept = hl7v2::answer_requested(header, code_for(in.ack_mode, header, AckOutcome::kAccept));
+    error = hl7v2::answer_requested(header, code_for(in.ack_mode, header, AckOutcome::kError));
+    reject = hl7v2::answer_requested(header, code_for(in.ack_mode, header, AckOutcome::kReject));
+  }
+};
+
 std::string version_of(const hl7v2::MshHeader& h) {
   auto end = h.version.find(h.delimiters.component);
   return h.version.substr(0, end);
@@ -157,7 +173,8 @@ void Intake::submit_message(Inbound in, AnswerCallback done, const hl7v2::ParseE
     hl7v2::MshHeader header = hl7v2::read_header(in.bytes);
     hl7v2::AckError why = not_stored("the engine is shutting down");
     store_errors_.fetch_add(1);
-    done(Answer{hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kReject), {why}, ack_options), false});
+    done(Answer{hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kReject), {why}, ack_options), false,
+                AnswersWanted(in, header).reject});
     finished();
     return;
   }
@@ -218,6 +235,7 @@ void Intake::submit_message(Inbound in, AnswerCallback done, const hl7v2::ParseE
     record.ack = hl7v2::build_ack(header, code_for(in.ack_mode, header, AckOutcome::kReject),
                                   {hl7v2::ack_error_from(parsed.error(), in.bytes)}, ack_options);
   }
+  const AnswersWanted wanted(in, header);
   record.control_id = header.control_id;
   record.sending_application = header.sending_application;
   record.sending_facility = header.sending_facility;
@@ -228,14 +246,14 @@ void Intake::submit_message(Inbound in, AnswerCallback done, const hl7v2::ParseE
     log::info("intake.rejected", {{"source", record.source}, {"peer", record.peer},
                                   {"control_id", record.control_id}, {"reason", record.error}});
     std::string reject_ack = record.ack;
-    store_.append(std::move(record), [this, done = std::move(done), reject_ack = std::move(reject_ack),
+    store_.append(std::move(record), [this, done = std::move(done), reject_ack = std::move(reject_ack), wanted,
                                       source = in.source](Result<store::Appended> stored) {
       if (!stored.ok()) {
         store_errors_.fetch_add(1);
         log::error("store.append_failed", {{"source", source}, {"status", "rejected"},
                                            {"reason", stored.error().to_string()}});
       }
-      done(Answer{reject_ack, false});
+      done(Answer{reject_ack, false, wanted.reject});
       finished();
     });
     return;
@@ -250,7 +268,7 @@ void Intake::submit_message(Inbound in, AnswerCallback done, const hl7v2::ParseE
   const AckMode mode = in.ack_mode;
   const charset::Charset cs = parsed->charset();
   store_.append(std::move(record), [this, done = std::move(done), header = std::move(header), accept = std::move(accept),
-                                    ack_options = std::move(ack_options), mode, cs, answer_error, control_id = std::move(control_id),
+                                    ack_options = std::move(ack_options), mode, cs, answer_error, wanted, control_id = std::move(control_id),
                                     type = std::move(type), source = std::move(in.source)](Result<store::Appended> stored) mutable {
     if (!stored.ok()) {
       store_errors_.fetch_add(1);
@@ -259,17 +277,17 @@ void Intake::submit_message(Inbound in, AnswerCallback done, const hl7v2::ParseE
       hl7v2::AckError why = not_stored(stored.error().message);
       done(Answer{in_senders_charset(
                       hl7v2::build_ack(header, code_for(mode, header, AckOutcome::kReject), {why}, ack_options), cs),
-                  false});
+                  false, wanted.reject});
     } else if (answer_error) {
       errors_.fetch_add(1);
       log::info("intake.error", {{"source", source}, {"control_id", control_id}, {"type", type}, {"id", stored->id}});
-      done(Answer{std::move(accept), false});
+      done(Answer{std::move(accept), false, wanted.error});
     } else if (stored->duplicate) {
       duplicates_.fetch_add(1);
       accepted_.fetch_add(1);
       log::info("intake.duplicate", {{"source", source}, {"control_id", control_id}, {"type", type},
                                      {"original_id", stored->id}});
-      done(Answer{stored->ack.empty() ? std::move(accept) : std::move(stored->ack), true});
+      done(Answer{stored->ack.empty() ? std::move(accept) : std::move(stored->ack), true, wanted.accept});
     } else {
       accepted_.fetch_add(1);
       // Every accepted message passes here on the store's answering thread: build the
@@ -279,7 +297,7 @@ void Intake::submit_message(Inbound in, AnswerCallback done, const hl7v2::ParseE
                                        {"type", type}, {"id", stored->id}});
       }
       if (!stored->items.empty() && item_sink_) item_sink_(std::move(stored->items));
-      done(Answer{std::move(accept), true});
+      done(Answer{std::move(accept), true, wanted.accept});
     }
     finished();
   });

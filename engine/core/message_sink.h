@@ -34,11 +34,19 @@ struct Inbound {
   std::optional<charset::Charset> encoding;  // overrides MSH-18 when set
   bool strict = false;
   AckMode ack_mode = AckMode::kAuto;
+  // ACK-6: send only the commit answers MSH-15 asks for (NE none, ER negative,
+  // SU positive). Off by default: most MLLP senders wait for an answer whatever
+  // their MSH-15 says.
+  bool honour_accept_ack = false;
 };
 
 struct Answer {
   std::string bytes;      // the ACK to send back (CR-separated segments, no framing)
   bool accepted = false;  // AA/CA: durably stored (or a duplicate of a stored message)
+  // ACK-6: false when the listener honours MSH-15 and the message's (NE, ER, SU)
+  // asks not to be sent this answer. The answer is decided and stored all the
+  // same; the adapter sends nothing.
+  bool requested = true;
 };
 
 using AnswerCallback = std::function<void(Answer)>;

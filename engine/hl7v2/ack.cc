@@ -127,6 +127,32 @@ AckCode ack_code_for(const MshHeader& original, AckOutcome outcome) {
   return AckCode::kAR;
 }
 
+namespace {
+
+// MSH-15 (table 0155) as written, trimmed and upper-cased: "NE", "ER", "SU", "AL" or other.
+std::string accept_condition(const MshHeader& original) {
+  std::string_view v = original.accept_ack_type;
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  std::string up(v);
+  for (char& c : up) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  return up;
+}
+
+}  // namespace
+
+bool answer_requested(const MshHeader& original, AckCode code) {
+  const bool commit = code == AckCode::kCA || code == AckCode::kCE || code == AckCode::kCR;
+  if (!commit) return true;
+  const std::string condition = accept_condition(original);
+  if (condition == "NE") return false;
+  if (condition == "ER") return code != AckCode::kCA;
+  if (condition == "SU") return code == AckCode::kCA;
+  return true;
+}
+
+bool accept_ack_never(const MshHeader& original) { return accept_condition(original) == "NE"; }
+
 std::string_view hl7_error_text(int code) {
   switch (code) {
     case 0: return "Message accepted";

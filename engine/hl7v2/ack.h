@@ -38,6 +38,15 @@ bool is_enhanced_mode(const MshHeader& original);
 // AA/AE/AR in original mode, CA/CE/CR (commit ACK) in enhanced mode.
 AckCode ack_code_for(const MshHeader& original, AckOutcome outcome);
 
+// ACK-6: whether the original asked to be sent an answer with `code`. Only
+// commit answers (CA/CE/CR) are conditional, on MSH-15: NE never, ER only
+// CE/CR, SU only CA; AL, empty or any other value always. Answers in original
+// mode (AA/AE/AR) are always sent.
+bool answer_requested(const MshHeader& original, AckCode code);
+// ACK-6.3: MSH-15 is NE, so no commit answer will come for this message: a
+// sender must not wait for one.
+bool accept_ack_never(const MshHeader& original);
+
 enum class Severity : char { kError = 'E', kWarning = 'W', kInformation = 'I' };
 
 // Where an error is (ERL / ELD). Zero or empty means "not known" and is left out.

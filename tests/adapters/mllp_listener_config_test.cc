@@ -23,6 +23,7 @@ TEST_CASE("listener config: keys, defaults and rules", "[mllp][config]") {
     CHECK(config.port == 2575);
     CHECK(config.encoding == "auto");
     CHECK(config.ack_mode == "auto");
+    CHECK(config.accept_ack == "always");
     CHECK_FALSE(config.strict);
     CHECK(config.max_frame_bytes == 16u * 1024 * 1024);
     CHECK(config.max_connections == 1024);
@@ -35,7 +36,7 @@ TEST_CASE("listener config: keys, defaults and rules", "[mllp][config]") {
     auto doc = core::ConfigDocument::parse(R"({
       // a HIS that still sends TCVN3
       "name": "his", "host": "0.0.0.0", "port": 2600, "encoding": "tcvn3", "ack_mode": "enhanced",
-      "strict": true, "max_frame_bytes": 2048, "max_connections": 10, "idle_timeout_ms": 1000,
+      "accept_ack": "msh15", "strict": true, "max_frame_bytes": 2048, "max_connections": 10, "idle_timeout_ms": 1000,
       "read_timeout_ms": 500, "max_in_flight": 8,
     })", "lienthong.json");
     const core::ConfigObject root = doc.root();
@@ -46,6 +47,7 @@ TEST_CASE("listener config: keys, defaults and rules", "[mllp][config]") {
     CHECK(config.port == 2600);
     CHECK(config.charset() == charset::Charset::kTcvn3);
     CHECK(config.resolved_ack_mode() == core::AckMode::kEnhanced);
+    CHECK(config.accept_ack == "msh15");
     CHECK(config.strict);
     CHECK(config.max_frame_bytes == 2048);
     CHECK(config.max_connections == 10);
@@ -56,7 +58,7 @@ TEST_CASE("listener config: keys, defaults and rules", "[mllp][config]") {
   SECTION("mistakes name the key") {
     auto doc = core::ConfigDocument::parse(
         R"({"host": "localhost:1", "port": 70000, "encoding": "klingon", "ack_mode": "never",
-            "max_in_flight": 0, "colour": "blue"})",
+            "accept_ack": "never", "max_in_flight": 0, "colour": "blue"})",
         "lienthong.json");
     const core::ConfigObject root = doc.root();
     read_mllp_listener_config(root);
@@ -64,8 +66,9 @@ TEST_CASE("listener config: keys, defaults and rules", "[mllp][config]") {
     std::string all;
     for (const auto& e : doc.errors()) all += e + "\n";
     INFO(all);
-    CHECK(doc.errors().size() == 6);  // "name" missing is the loader's to report
-    for (const char* key : {"$.host", "$.port", "$.encoding", "$.ack_mode", "$.max_in_flight", "$.colour"}) {
+    CHECK(doc.errors().size() == 7);  // "name" missing is the loader's to report
+    for (const char* key : {"$.host", "$.port", "$.encoding", "$.ack_mode", "$.accept_ack", "$.max_in_flight",
+                            "$.colour"}) {
       CHECK(all.find(std::string("lienthong.json: ") + key) != std::string::npos);
     }
   }

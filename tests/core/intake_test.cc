@@ -38,13 +38,15 @@ std::unique_ptr<store::SqliteStore> open_store(const std::string& name) {
   return std::move(s).value();
 }
 
-Answer submit(core::Intake& intake, std::string bytes, core::AckMode mode = core::AckMode::kAuto) {
+Answer submit(core::Intake& intake, std::string bytes, core::AckMode mode = core::AckMode::kAuto,
+              bool honour_accept_ack = false) {
   std::promise<Answer> p;
   Inbound in;
   in.source = "adt";
   in.peer = "127.0.0.1:5000";
   in.bytes = std::move(bytes);
   in.ack_mode = mode;
+  in.honour_accept_ack = honour_accept_ack;
   intake.submit(std::move(in), [&p](Answer a) { p.set_value(std::move(a)); });
   auto f = p.get_future();
   REQUIRE(f.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
@@ -162,6 +164,44 @@ TEST_CASE("intake: enhanced mode forced by the listener answers CA") {
   Answer a = submit(intake, kAdt, core::AckMode::kEnhanced);
   CHECK(a.accepted);
   CHECK(field(a.bytes, "MSA", 1) == "CA");
+  st->close();
+}
+
+TEST_CASE("intake: honouring MSH-15, NE/ER/SU mark answers not requested; the message is stored all the same "
+          "(ACK-6)") {
+  auto st = open_store("accept-conditions");
+  core::Intake intake(*st);
+  auto with = [](const std::string& id, const std::string& msh15, bool bad) {
+    return "MSH|^~\\&|HIS|BV|LT|SYT|20240131142005||ADT^A01^ADT_A01|" + id + "|P|2.5.1|||" + msh15 +
+           "\rPID|1||12345^^^BV^MR||" + (bad ? std::string("\xff") : "NGUYEN^VAN A") + "\r";
+  };
+  struct Row {
+    const char* msh15;
+    bool bad;
+    bool requested;
+    const char* code;
+  };
+  int n = 0;
+  for (const Row& row : {Row{"NE", false, false, "CA"}, Row{"NE", true, false, "CR"}, Row{"ER", false, false, "CA"},
+                         Row{"ER", true, true, "CR"}, Row{"SU", false, true, "CA"}, Row{"SU", true, false, "CR"},
+                         Row{"AL", true, true, "CR"}}) {
+    INFO(row.msh15 << (row.bad ? " bad" : " good"));
+    Answer a = submit(intake, with("C" + std::to_string(++n), row.msh15, row.bad), core::AckMode::kAuto, true);
+    CHECK(a.requested == row.requested);
+    CHECK(a.accepted == !row.bad);
+    CHECK(field(a.bytes, "MSA", 1) == row.code);
+  }
+  // Forced original mode: AA/AR, always sent.
+  Answer forced = submit(intake, with("C98", "NE", false), core::AckMode::kOriginal, true);
+  CHECK(forced.requested);
+  CHECK(field(forced.bytes, "MSA", 1) == "AA");
+  // Not honoured (the listener default): every answer is sent.
+  Answer plain = submit(intake, with("C99", "NE", false));
+  CHECK(plain.requested);
+  CHECK(field(plain.bytes, "MSA", 1) == "CA");
+  auto all = st->list({});
+  REQUIRE(all.ok());
+  CHECK(all->size() == 9);
   st->close();
 }
 

@@ -141,6 +141,55 @@ TEST_CASE("e2e: a batch (BHS..BTS) in one MLLP frame: every message stored, one 
   CHECK(engine.stop(SIGTERM) == 0);
 }
 
+namespace {
+
+// ADT^A01 with MSH-15 (accept acknowledgment type) set; `bad` makes it fail to parse.
+std::string adt_accept(const std::string& control_id, const std::string& msh15, bool bad = false) {
+  return "MSH|^~\\&|HIS|BV|LT|SYT|20240131142005+0700||ADT^A01^ADT_A01|" + control_id + "|P|2.5.1|||" + msh15 +
+         "|AL\rEVN|A01|20240131142005\rPID|1||12345^^^BV^MR||" + (bad ? std::string("\xff") : "NGUYEN^VAN A") + "\r";
+}
+
+}  // namespace
+
+TEST_CASE("e2e: with accept_ack msh15, MSH-15 NE, ER and SU are honoured: only the answers asked for come back; "
+          "by default every message is answered; every message is stored either way (ACK-6)") {
+  // On one connection, in this order; answers keep arrival order (ACK-6.2).
+  const std::vector<std::string> messages = {
+      adt_accept("NE-1", "NE"),          adt_accept("ER-1", "ER"),          adt_accept("SU-1", "SU"),
+      adt_accept("AL-1", "AL"),          adt_accept("ER-BAD", "ER", true), adt_accept("SU-BAD", "SU", true),
+      adt_accept("NE-BAD", "NE", true), adt_accept("LAST", "")};
+  struct Case {
+    const char* name;
+    const char* keys;
+    std::vector<std::string> answers;
+  };
+  for (const Case& c :
+       {Case{"accept-always", "", {"CA NE-1", "CA ER-1", "CA SU-1", "CA AL-1", "CR ER-BAD", "CR SU-BAD", "CR NE-BAD",
+                                   "CA LAST"}},
+        Case{"accept-msh15", R"(, "accept_ack": "msh15")", {"CA SU-1", "CA AL-1", "CR ER-BAD", "CA LAST"}}}) {
+    INFO(c.name);
+    EngineProcess engine(c.name, c.keys);
+    REQUIRE(engine.start());
+    testing::RawClient client(static_cast<std::uint16_t>(engine.port()));
+    REQUIRE(client.connected());
+    for (const std::string& m : messages) REQUIRE(client.send_frame(m));
+    std::vector<std::string> answers;
+    for (std::size_t i = 0; i < c.answers.size(); ++i) {
+      auto a = client.read_frame();
+      REQUIRE(a);
+      auto f = testing::ack_fields(*a);
+      answers.push_back(f.code + " " + f.control_id);
+    }
+    CHECK(answers == c.answers);
+    const std::string listed = run_cli({"messages", "list", "--config", engine.config()}).out;
+    for (const char* id : {"NE-1", "ER-1", "SU-1", "AL-1", "ER-BAD", "SU-BAD", "NE-BAD", "LAST"}) {
+      INFO(id << " in:\n" << listed);
+      CHECK(listed.find(std::string("\t") + id + "\t") != std::string::npos);
+    }
+    CHECK(engine.stop(SIGTERM) == 0);
+  }
+}
+
 TEST_CASE("e2e: python3-hl7's mllp_send (a client we did not write) gets every message ACKed") {
   EngineProcess engine("python");
   REQUIRE(engine.start());

@@ -68,14 +68,15 @@ inline int wait_exit(pid_t pid) {
 
 class EngineProcess {
  public:
-  explicit EngineProcess(const std::string& name) {
+  // `listener_keys`: more keys for the listener's object, each written `, "key": value`.
+  explicit EngineProcess(const std::string& name, const std::string& listener_keys = "") {
     dir_ = std::filesystem::path(LIENTHONG_BINARY_DIR) / "test-tmp" / "e2e" / name;
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     port_ = free_port();
     std::ofstream(config()) << "// e2e\n{\"store\": {\"path\": \"store/lt.db\", \"batch_delay\": \"1ms\"},\n"
                                " \"listeners\": [{\"type\": \"mllp\", \"name\": \"e2e\", \"port\": "
-                            << port_ << "}],\n \"threads\": 2}\n";
+                            << port_ << listener_keys << "}],\n \"threads\": 2}\n";
   }
   ~EngineProcess() {
     if (pid_ > 0) {

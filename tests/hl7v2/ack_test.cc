@@ -105,6 +105,29 @@ TEST_CASE("ack: enhanced mode when MSH-15/16 are set (ACK-1)", "[ack]") {
   CHECK(field_text(app, "MSA", 1) == "AE");
 }
 
+TEST_CASE("ack: MSH-15 decides which commit answers are sent; original-mode answers always are (ACK-6)", "[ack]") {
+  auto header = [](const std::string& msh15) {
+    return read_header("MSH|^~\\&|A|B|C|D|20240101||ADT^A04|CTRL|P|2.5|||" + msh15 + "|AL\rPID|1\r");
+  };
+  struct Row {
+    const char* msh15;
+    bool ca, ce, cr;
+  };
+  for (const Row& row : {Row{"AL", true, true, true}, Row{"NE", false, false, false}, Row{"ER", false, true, true},
+                         Row{"SU", true, false, false}, Row{"", true, true, true}, Row{"ne", false, false, false},
+                         Row{" SU ", true, false, false}, Row{"XX", true, true, true}}) {
+    INFO("MSH-15 \"" << row.msh15 << "\"");
+    const MshHeader h = header(row.msh15);
+    CHECK(answer_requested(h, AckCode::kCA) == row.ca);
+    CHECK(answer_requested(h, AckCode::kCE) == row.ce);
+    CHECK(answer_requested(h, AckCode::kCR) == row.cr);
+    // A listener forced to original mode answers AA/AE/AR, which MSH-15 does not govern.
+    CHECK(answer_requested(h, AckCode::kAA));
+    CHECK(answer_requested(h, AckCode::kAR));
+    CHECK(accept_ack_never(h) == (std::string_view(row.msh15) == "NE" || std::string_view(row.msh15) == "ne"));
+  }
+}
+
 TEST_CASE("ack: ERR for v2.5+ carries ERL, CWE code, severity and escaped message (ACK-4)", "[ack]") {
   AckError e;
   e.code = 101;
