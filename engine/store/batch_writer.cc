@@ -1,14 +1,28 @@
 #include "engine/store/batch_writer.h"
 
+#include "engine/base/clock.h"
 #include "engine/store/outbound_writes.h"
 
 namespace lienthong::store {
 namespace {
 
+// A candidate of the duplicate index, confirmed by its row (STORE-4.1).
 constexpr const char* kFindOriginal =
-    "SELECT id, ack FROM messages WHERE source = ?1 AND sending_application = ?2"
-    " AND sending_facility = ?3 AND control_id = ?4 AND status = 'accepted'"
-    " AND received_at_us >= ?5 ORDER BY id LIMIT 1";
+    "SELECT ack FROM messages WHERE id = ?1 AND source = ?2 AND sending_application = ?3"
+    " AND sending_facility = ?4 AND control_id = ?5 AND status = 'accepted' AND received_at_us >= ?6";
+
+// What the duplicate index is filled with at open (STORE-4.4), through messages_received_at.
+constexpr const char* kWindowOriginals =
+    "SELECT id, source, sending_application, sending_facility, control_id FROM messages"
+    " WHERE received_at_us >= ?1 AND status = 'accepted' AND control_id != '' ORDER BY id";
+
+// The first message received at or after a time: entries below its id left the window.
+constexpr const char* kFirstSince =
+    "SELECT id FROM messages WHERE received_at_us >= ?1 ORDER BY received_at_us LIMIT 1";
+
+// Entries stay this much longer than the window: ids follow commit order and
+// received times the intake's clock, which can disagree by a queue's delay.
+constexpr std::int64_t kIndexMarginUs = 10LL * 60 * 1'000'000;
 
 constexpr const char* kInsert =
     "INSERT INTO messages (source, peer, received_at_us, raw, encoding, message_type,"
@@ -30,32 +44,81 @@ Result<BatchWriter> BatchWriter::create(sqlite::Connection db, std::int64_t dupl
   };
   for (Entry e : {Entry{&w.begin_, "BEGIN IMMEDIATE"}, Entry{&w.commit_, "COMMIT"},
                   Entry{&w.rollback_, "ROLLBACK"}, Entry{&w.find_original_, kFindOriginal},
-                  Entry{&w.insert_, kInsert}, Entry{&w.savepoint_, "SAVEPOINT write"},
+                  Entry{&w.insert_, kInsert}, Entry{&w.first_since_, kFirstSince},
+                  Entry{&w.savepoint_, "SAVEPOINT write"},
                   Entry{&w.release_, "RELEASE write"}, Entry{&w.rollback_to_, "ROLLBACK TO write"}}) {
     auto s = sqlite::Statement::prepare(raw, e.sql);
     if (!s) return s.error();
     *e.stmt = std::move(*s);
   }
   w.txn_ = std::make_unique<WriteTxn>(raw);
+  if (w.window_us_ > 0) {
+    if (Status loaded = w.load_duplicate_index(); !loaded) return loaded.error();
+  }
   return w;
+}
+
+Status BatchWriter::load_duplicate_index() {
+  auto originals = sqlite::Statement::prepare(db_.get(), kWindowOriginals);
+  if (!originals) return originals.error();
+  originals->bind(1, unix_now_us() - window_us_ - kIndexMarginUs);
+  int rc;
+  while ((rc = originals->step()) == SQLITE_ROW) {
+    duplicates_.add(DuplicateIndex::hash_key(originals->column_view(1), originals->column_view(2),
+                                             originals->column_view(3), originals->column_view(4)),
+                    originals->column_int(0));
+  }
+  if (rc != SQLITE_DONE) return Error{sqlite::describe(db_.get(), rc, "loading the duplicate index"), {}};
+  return Status();
+}
+
+Result<std::int64_t> BatchWriter::find_original(const InboundRecord& r, std::uint64_t hash) {
+  int failed = SQLITE_OK;
+  const std::int64_t id = duplicates_.find(hash, [&](std::int64_t candidate) {
+    if (failed != SQLITE_OK) return false;
+    find_original_.bind(1, candidate);
+    find_original_.bind(2, r.source);
+    find_original_.bind(3, r.sending_application);
+    find_original_.bind(4, r.sending_facility);
+    find_original_.bind(5, r.control_id);
+    find_original_.bind(6, r.received_at_us - window_us_);
+    const int rc = find_original_.step();
+    if (rc == SQLITE_ROW) {
+      original_ack_ = find_original_.column_text(0);
+    } else if (rc != SQLITE_DONE) {
+      failed = rc;
+    }
+    find_original_.reset();
+    return rc == SQLITE_ROW;
+  });
+  if (failed != SQLITE_OK) return Error{sqlite::describe(db_.get(), failed, "duplicate lookup"), {}};
+  return id;
+}
+
+Status BatchWriter::index_original(std::uint64_t hash, std::int64_t id, std::int64_t received_at_us) {
+  if (duplicates_.full()) {
+    // Before the table grows, drop what left the window (amortised: once per doubling).
+    first_since_.bind(1, received_at_us - window_us_ - kIndexMarginUs);
+    const int rc = first_since_.step();
+    const std::int64_t first = rc == SQLITE_ROW ? first_since_.column_int(0) : id;
+    first_since_.reset();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return Error{sqlite::describe(db_.get(), rc, "duplicate index"), {}};
+    duplicates_.drop_below(first);
+  }
+  duplicates_.add(hash, id);
+  added_.push_back({hash, id});
+  return Status();
 }
 
 Result<Appended> BatchWriter::write_one(PendingAppend& append) {
   InboundRecord& r = append.record;
-  if (window_us_ > 0 && r.status == "accepted" && !r.control_id.empty()) {
-    find_original_.bind(1, r.source);
-    find_original_.bind(2, r.sending_application);
-    find_original_.bind(3, r.sending_facility);
-    find_original_.bind(4, r.control_id);
-    find_original_.bind(5, r.received_at_us - window_us_);
-    int rc = find_original_.step();
-    if (rc == SQLITE_ROW) {
-      Appended dup{find_original_.column_int(0), true, find_original_.column_text(1), {}};
-      find_original_.reset();
-      return dup;
-    }
-    find_original_.reset();
-    if (rc != SQLITE_DONE) return Error{sqlite::describe(db_.get(), rc, "duplicate lookup"), {}};
+  const bool indexed = window_us_ > 0 && r.status == "accepted" && !r.control_id.empty();
+  std::uint64_t hash = 0;
+  if (indexed) {
+    hash = DuplicateIndex::hash_key(r.source, r.sending_application, r.sending_facility, r.control_id);
+    auto original = find_original(r, hash);
+    if (!original) return original.error();
+    if (*original != 0) return Appended{*original, true, std::move(original_ack_), {}};
   }
   insert_.bind(1, r.source);
   insert_.bind(2, r.peer);
@@ -76,6 +139,9 @@ Result<Appended> BatchWriter::write_one(PendingAppend& append) {
   insert_.reset();
   if (rc != SQLITE_DONE) return Error{sqlite::describe(db_.get(), rc, "insert"), {}};
   Appended appended{sqlite3_last_insert_rowid(db_.get()), false, {}, {}};
+  if (indexed) {
+    if (Status s = index_original(hash, appended.id, r.received_at_us); !s) return s.error();
+  }
   if (!r.outbound.empty()) {
     auto items = insert_outbound(*txn_, appended.id, r.message_type + "^" + r.trigger_event, r.control_id,
                                  r.received_at_us, r.outbound, append.bodies);
@@ -114,6 +180,7 @@ std::vector<BatchWriter::Outcome> BatchWriter::commit(std::vector<QueuedWrite>& 
     return out;
   };
   if (fuse_->blown()) return fail_all(fuse_->reason().value_or("store is read-only"));
+  added_.clear();
 
   int rc = begin_.step();
   begin_.reset();
@@ -160,6 +227,9 @@ std::vector<BatchWriter::Outcome> BatchWriter::commit(std::vector<QueuedWrite>& 
     (void)rollback_.step();
     rollback_.reset();
   }
+  // The rows are gone, so are their index entries.
+  for (const auto& [hash, id] : added_) duplicates_.remove(hash, id);
+  added_.clear();
   return fail_all(*failure);
 }
 

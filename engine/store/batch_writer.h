@@ -3,7 +3,8 @@
 // For each append, in order: an accepted record whose (source, sending app,
 // facility, control id) matches an accepted message received within the window
 // (earlier in the same batch included) is reported as a duplicate of it and not
-// stored; every other record is inserted with its outbound items. Every other
+// stored (found through the writer's DuplicateIndex, loaded at create(), and
+// confirmed by the row: STORE-4); every other record is inserted with its outbound items. Every other
 // write runs in a savepoint of its own: when it fails only it is rolled back and
 // it alone gets the error. Outcomes are returned only after COMMIT; if an append
 // or the commit fails the batch is rolled back and every write gets the same Error. A failed fsync blows the store's WriteFuse (docs/specs/store.md
@@ -18,9 +19,11 @@
 #include <optional>
 #include <variant>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/store/append_queue.h"
+#include "engine/store/duplicate_index.h"
 #include "engine/store/sqlite_handle.h"
 #include "engine/store/write_fuse.h"
 #include "engine/store/write_txn.h"
@@ -45,14 +48,21 @@ class BatchWriter {
  private:
   BatchWriter() = default;
   Result<Appended> write_one(PendingAppend& append);
+  Status load_duplicate_index();
+  // The id of the original `r` duplicates (its ACK in original_ack_), or 0.
+  Result<std::int64_t> find_original(const InboundRecord& r, std::uint64_t hash);
+  Status index_original(std::uint64_t hash, std::int64_t id, std::int64_t received_at_us);
   Status write_other(const PendingWrite& w);
 
   sqlite::Connection db_;
   std::unique_ptr<WriteTxn> txn_;
   std::int64_t window_us_ = 0;
-  sqlite::Statement begin_, commit_, rollback_, find_original_, insert_;
+  sqlite::Statement begin_, commit_, rollback_, find_original_, insert_, first_since_;
   sqlite::Statement savepoint_, release_, rollback_to_;
   WriteFuse* fuse_ = nullptr;
+  DuplicateIndex duplicates_;
+  std::vector<std::pair<std::uint64_t, std::int64_t>> added_;  // this batch's entries, for a rollback
+  std::string original_ack_;
 };
 
 }  // namespace lienthong::store

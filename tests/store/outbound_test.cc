@@ -354,7 +354,9 @@ TEST_CASE("outbound bodies: a store of schema version 2 is upgraded and its item
   // Back to what version 2 wrote: no codec columns, the body as is.
   const std::string downgrade = "DROP TABLE outbound_bodies;"
                                 " ALTER TABLE outbound DROP COLUMN body_codec; ALTER TABLE outbound DROP COLUMN body_size;"
-                                " UPDATE outbound SET body = CAST('" + body + "' AS BLOB); PRAGMA user_version = 2;";
+                                " UPDATE outbound SET body = CAST('" + body + "' AS BLOB);"
+                                " CREATE INDEX messages_duplicate_key ON messages (source, sending_application,"
+                                " sending_facility, control_id); PRAGMA user_version = 2;";
   lienthong::testing::exec_sql(path, downgrade.c_str());
 
   auto st = SqliteStore::open(options_for(path));
@@ -447,7 +449,9 @@ TEST_CASE("outbound bodies: a store of schema version 4 is upgraded; items writt
   // Back to what version 4 wrote: the body (LZ4, as stored) in the item's row.
   exec_sql(path,
            "UPDATE outbound SET body = (SELECT b.body FROM outbound_bodies b WHERE b.item_id = outbound.id);"
-           " DROP TABLE outbound_bodies; PRAGMA user_version = 4;");
+           " DROP TABLE outbound_bodies;"
+           " CREATE INDEX messages_duplicate_key ON messages (control_id, sending_facility, sending_application, source);"
+           " PRAGMA user_version = 4;");
 
   auto st = SqliteStore::open(options_for(path));
   REQUIRE(st.ok());
