@@ -96,8 +96,8 @@ Result<std::int64_t> BatchWriter::find_original(const InboundRecord& r, std::uin
 }
 
 Status BatchWriter::index_original(std::uint64_t hash, std::int64_t id, std::int64_t received_at_us) {
-  if (duplicates_.full()) {
-    // Before the table grows, drop what left the window (amortised: once per doubling).
+  if (duplicates_.drop_due()) {
+    // Drop what left the window (amortised: once each time the entries double).
     first_since_.bind(1, received_at_us - window_us_ - kIndexMarginUs);
     const int rc = first_since_.step();
     const std::int64_t first = rc == SQLITE_ROW ? first_since_.column_int(0) : id;

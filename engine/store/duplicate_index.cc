@@ -1,15 +1,18 @@
 #include "engine/store/duplicate_index.h"
 
+#include <algorithm>
 #include <cassert>
+#include <limits>
 
 namespace lienthong::store {
 namespace {
 
 constexpr std::size_t kMinCapacity = 1024;
+constexpr std::int64_t kMaxOffset = std::numeric_limits<std::uint32_t>::max();
 
 // FNV-1a over each part with its length, so ("AB", "C") and ("A", "BC") differ,
-// then a 64-bit finalizer: linear probing takes the low bits, which FNV alone
-// spreads poorly for keys that differ in their last characters (control ids).
+// then a 64-bit finalizer: FNV alone spreads keys that differ only in their
+// last characters (control ids) poorly over the high bits.
 std::uint64_t mix(std::uint64_t h, std::string_view part) {
   constexpr std::uint64_t kPrime = 0x100000001b3ULL;
   for (unsigned char c : part) h = (h ^ c) * kPrime;
@@ -27,9 +30,16 @@ std::uint64_t finalize(std::uint64_t h) {
   return h;
 }
 
+unsigned shift_for(std::size_t capacity) {
+  unsigned bits = 0;
+  while ((std::size_t{1} << bits) < capacity) ++bits;
+  return 64 - bits;
+}
+
 }  // namespace
 
-DuplicateIndex::DuplicateIndex() : slots_(kMinCapacity) {}
+DuplicateIndex::DuplicateIndex()
+    : slots_(kMinCapacity), shift_(shift_for(kMinCapacity)), drop_at_(kMinCapacity / 2) {}
 
 std::uint64_t DuplicateIndex::hash_key(std::string_view source, std::string_view sending_application,
                                        std::string_view sending_facility, std::string_view control_id) {
@@ -42,27 +52,40 @@ std::uint64_t DuplicateIndex::hash_key(std::string_view source, std::string_view
 }
 
 void DuplicateIndex::place(const Slot& slot) {
-  std::size_t i = home(slot.hash);
-  while (slots_[i].id != 0) i = next(i);
+  std::size_t i = home(slot.tag);
+  while (slots_[i].offset != 0) i = next(i);
   slots_[i] = slot;
 }
 
 void DuplicateIndex::add(std::uint64_t hash, std::int64_t id) {
   assert(id > 0);
-  if (full()) rebuild(slots_.size() * 2, 0);
-  place(Slot{hash, id});
+  if (size_ == 0) base_ = id - 1;
+  assert(id > base_);
+  if ((size_ + 1) * 2 > slots_.size()) {
+    rebuild(slots_.size() * 2, 0);
+  } else if (id - base_ > kMaxOffset) {
+    rebuild(slots_.size(), 0);  // rebased on the smallest id kept
+  }
+  if (id - base_ > kMaxOffset) {
+    // Every entry is 2^32 ids older than this one: far outside any window.
+    drop_below(id);
+    base_ = id - 1;
+  }
+  place(Slot{tag_of(hash), static_cast<std::uint32_t>(id - base_)});
   ++size_;
 }
 
 void DuplicateIndex::remove(std::uint64_t hash, std::int64_t id) {
-  std::size_t i = home(hash);
-  while (slots_[i].id != 0 && !(slots_[i].hash == hash && slots_[i].id == id)) i = next(i);
-  if (slots_[i].id == 0) return;
+  if (id <= base_ || id - base_ > kMaxOffset) return;
+  const Slot target{tag_of(hash), static_cast<std::uint32_t>(id - base_)};
+  std::size_t i = home(target.tag);
+  while (slots_[i].offset != 0 && !(slots_[i].tag == target.tag && slots_[i].offset == target.offset)) i = next(i);
+  if (slots_[i].offset == 0) return;
   // Backward shift: pull later entries of the run into the hole when their home
   // allows it, so a search never stops early at a hole that used to be full.
   std::size_t hole = i;
-  for (std::size_t j = next(hole); slots_[j].id != 0; j = next(j)) {
-    const std::size_t want = home(slots_[j].hash);
+  for (std::size_t j = next(hole); slots_[j].offset != 0; j = next(j)) {
+    const std::size_t want = home(slots_[j].tag);
     // `j` may move to `hole` unless its home lies cyclically in (hole, j].
     const bool home_after_hole = hole <= j ? (want > hole && want <= j) : (want > hole || want <= j);
     if (!home_after_hole) {
@@ -76,29 +99,33 @@ void DuplicateIndex::remove(std::uint64_t hash, std::int64_t id) {
 
 void DuplicateIndex::drop_below(std::int64_t first_kept_id) {
   std::size_t kept = 0;
-  for (const Slot& s : slots_) kept += (s.id != 0 && s.id >= first_kept_id) ? 1 : 0;
-  // At most a quarter full afterwards, so the next full() is a doubling away
-  // (a steady window would otherwise call this every few adds); shrink when
-  // most left (a window that emptied).
+  for (const Slot& s : slots_) kept += (s.offset != 0 && id_of(s) >= first_kept_id) ? 1 : 0;
   std::size_t capacity = slots_.size();
-  while (kept * 4 > capacity) capacity *= 2;
-  while (capacity > kMinCapacity && kept * 8 < capacity) capacity /= 2;
-  if (kept == size_ && capacity == slots_.size()) return;
-  rebuild(capacity, first_kept_id);
+  while (capacity > kMinCapacity && kept * 8 < capacity) capacity /= 2;  // most left: give memory back
+  if (kept != size_ || capacity != slots_.size()) rebuild(capacity, first_kept_id);
+  drop_at_ = std::max(kept * 2, kMinCapacity / 2);
 }
 
 void DuplicateIndex::rebuild(std::size_t capacity, std::int64_t first_kept_id) {
   std::vector<Slot> old(capacity);
   old.swap(slots_);
+  shift_ = shift_for(capacity);
+  const std::int64_t old_base = base_;
+  std::int64_t smallest = std::numeric_limits<std::int64_t>::max();
+  for (const Slot& s : old) {
+    if (s.offset != 0 && old_base + s.offset >= first_kept_id) smallest = std::min(smallest, old_base + s.offset);
+  }
+  base_ = smallest == std::numeric_limits<std::int64_t>::max() ? old_base : smallest - 1;
   size_ = 0;
-  // In slot order from the start of a run, so entries sharing a hash keep the
+  // In slot order from the start of a run, so entries sharing a tag keep the
   // order they were added in (find's "in the order they were added").
   std::size_t start = 0;
-  while (start < old.size() && old[start].id != 0) ++start;
+  while (start < old.size() && old[start].offset != 0) ++start;
   for (std::size_t k = 0; k < old.size(); ++k) {
     const Slot& s = old[(start + k) % old.size()];
-    if (s.id == 0 || s.id < first_kept_id) continue;
-    place(s);
+    const std::int64_t id = old_base + s.offset;
+    if (s.offset == 0 || id < first_kept_id) continue;
+    place(Slot{s.tag, static_cast<std::uint32_t>(id - base_)});
     ++size_;
   }
 }
