@@ -180,6 +180,7 @@ std::unique_ptr<IncludeUse> Compiler::compile_include(const Json& v, const std::
       use->root = included_.back().get();
       use->file = static_cast<std::uint32_t>(included_.size() - 1);
       use->reads = include_reads(*use->root);
+      use->private_copy = true;
       return use;
     }
   }

@@ -375,8 +375,9 @@ Value Interpreter::included_value(const IncludeUse& use) {
   constexpr std::size_t kMostParameters = 8;
   Value parameters[kMostParameters];
   const std::size_t count = use.bindings.size();
-  // With explain every run of the file is made, so that each names its inputs.
-  const bool memo = count <= kMostParameters && records_ == nullptr;
+  // With explain every run of the file is made, so that each names its inputs;
+  // a private copy reads the place's names, not parameters: nothing keys it.
+  const bool memo = count <= kMostParameters && records_ == nullptr && !use.private_copy;
   IncludeMemo& includes = run_.buffers().includes;
   if (memo) {
     for (std::size_t i = 0; i < count; ++i) parameters[i] = run_.slots[use.bindings[i].second];

@@ -84,6 +84,10 @@ struct IncludeUse {
   const Node* root = nullptr;  // owned by PlanBody::included
   std::uint32_t file = 0;      // root's index in PlanBody::included (IncludeMemo)
   IncludeReads reads;          // the file's
+  // Compiled for this place alone, in its scope (Compiler::merge_include): the
+  // file reads the place's names directly, so it has no parameters to key an
+  // IncludeMemo entry by, and its value is never looked up there.
+  bool private_copy = false;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> bindings;
 };
 

@@ -44,6 +44,22 @@ TEST_CASE("MAP-2 a key written among an included object's members may include th
         R"({"o":{"first":{"first":"inner","second":"inner"},"second":"outer"}})");
 }
 
+TEST_CASE("MAP-2 a file bound by $let inside a merged file that has a copy of its own (a key among its members "
+          "includes a file) gives each item its own value", "[mapping][include][memo]") {
+  MappingDir dir;
+  // value.json reads only its name `n`; part.json binds it from the loop item `v`.
+  dir.write("value.json", R"({"twice": "${n + n}"})");
+  dir.write("part.json", R"({"$let": {"val": {"$let": {"n": "v"}, "$include": "value.json"}}, "got": "${val.twice}"})");
+  dir.write("extra.json", R"({"seen": "${v}"})");
+  // "extra" holds an include, so part.json is compiled again for this place
+  // (merge_include's private copy); value.json in it must not answer the second
+  // item with the first item's value.
+  CHECK(dir.map(R"({"items": [{"$for": "OBX[*]", "$as": "o", "$let": {"v": "o.5"}, "$include": "part.json",
+                               "extra": {"$include": "extra.json"}}]})") ==
+        R"({"items":[{"got":"5.45.4","extra":{"seen":"5.4"}},{"got":"6.16.1","extra":{"seen":"6.1"}},)"
+        R"({"got":"7.87.8","extra":{"seen":"7.8"}}]})");
+}
+
 TEST_CASE("MAP-9 a name an included file needs is missing where it is included", "[mapping][errors][include]") {
   MappingDir dir;
   dir.write("inc.json", R"({"a": "${who}", "b": "x ${upper(who)}"})");
