@@ -2,6 +2,9 @@
 # ctest mapping_public_inputs: every public HL7 v2 input listed in inputs.tsv either
 # converts with the shipped mappings to a Bundle the official FHIR R4 JSON schema accepts,
 # or is rejected with exit 2 and a reason, as the line says. Each glob must match a file.
+# Each Bundle must also be the "output" of the same conversion with --explain, which runs
+# without the include memo and run constants (same_output.js): what they save must not
+# change a value.
 # Usage: convert_and_validate.sh LIENTHONG NODE CORPUS_DIR WORK_DIR INPUTS_TSV
 set -uo pipefail
 
@@ -12,6 +15,7 @@ WORK="${4:?work dir}"
 INPUTS="$(realpath "${5:?inputs.tsv}")"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VALIDATE="$HERE/../fhir_schema/validate.js"
+SAME_OUTPUT="$HERE/same_output.js"
 MAPPINGS="$HERE/../../mappings"
 
 rm -rf "$WORK"
@@ -58,6 +62,9 @@ while IFS=$'\t' read -r pattern expect; do
     (
       status=0
       "$LIENTHONG" map --mappings "$MAPPINGS" --input "$f" >"$out" 2>"$out.err" || status=$?
+      if [[ $status -eq 0 ]]; then
+        "$LIENTHONG" map --mappings "$MAPPINGS" --input "$f" --explain >"$out.explain" 2>/dev/null
+      fi
       echo "$status" >"$out.status"
     ) &
   done
@@ -109,6 +116,20 @@ if [[ ${#bundles[@]} -gt 0 ]]; then
       fail "$name: schema: $rest"
     fi
   done < <("$NODE" "$VALIDATE" "${bundles[@]}" 2>&1)
+fi
+
+if [[ ${#bundles[@]} -gt 0 ]]; then
+  pairs=()
+  for b in "${bundles[@]}"; do pairs+=("$b" "$b.explain"); done
+  while read -r verdict file rest; do
+    file="${file%:}"
+    name="${source_of[$file]:-$file}"
+    if [[ "$verdict" == ok ]]; then
+      passed=$((passed + 1))
+    else
+      fail "$name: differs from its --explain output at ${rest:-?}"
+    fi
+  done < <("$NODE" "$SAME_OUTPUT" "${pairs[@]}" 2>&1)
 fi
 
 echo "$passed passed, $failed failed"
