@@ -7,7 +7,9 @@
 // Exit status (what the ctest test `mapping_corpus_report` asserts):
 //   1 when a case of a message type listed in tests/mapping_corpus/supported_types.txt
 //     reaches less than 95% of the expected facts, or when a Bundle we produced is not
-//     valid FHIR R4 JSON (or could not be validated), or when the corpus cannot be read;
+//     valid FHIR R4 JSON (or could not be validated), or differs from the "output" of the
+//     same conversion with --explain (which runs without the include memo and the run
+//     constants: what they save must not change a value), or when the corpus cannot be read;
 //   0 otherwise. Every other number is printed as information.
 //
 // Other modes:  --facts FILE               print the facts of one FHIR JSON file
@@ -34,6 +36,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <rapidjson/document.h>
 
 #include "tests/mapping_corpus/fhir_facts.h"
 
@@ -325,6 +329,7 @@ int main(int argc, char** argv) {
   // `lienthong map` for every case, a few at a time (each run starts a process and compiles
   // a mapping: most of this report's time, most of all under the sanitizers).
   std::vector<RunResult> runs(cases.size());
+  std::vector<RunResult> explained(cases.size());
   {
     std::atomic<std::size_t> next{0};
     auto work = [&] {
@@ -332,6 +337,10 @@ int main(int argc, char** argv) {
         std::vector<std::string> cmd{lienthong, "map", "--input", cases[i].input.string()};
         cmd.insert(cmd.end(), extra_args.begin(), extra_args.end());
         runs[i] = run_process(cmd, source_dir, 60);
+        if (runs[i].status == 0) {
+          cmd.push_back("--explain");
+          explained[i] = run_process(cmd, source_dir, 60);
+        }
       }
     };
     std::vector<std::thread> workers;
@@ -358,6 +367,14 @@ int main(int argc, char** argv) {
       if (why.empty()) why = first_line(run.out);
       c.error = "lienthong map exit " + std::to_string(run.status) + (why.empty() ? "" : ": " + why);
       continue;
+    }
+    {
+      rapidjson::Document plain, with_explain;
+      plain.Parse(run.out.data(), run.out.size());
+      with_explain.Parse(explained[ci].out.data(), explained[ci].out.size());
+      const bool same = !plain.HasParseError() && !with_explain.HasParseError() && with_explain.IsObject() &&
+                        with_explain.HasMember("output") && with_explain["output"] == plain;
+      if (!same) failures.push_back(c.name + ": our Bundle differs from the output of the same conversion with --explain");
     }
     c.bundle = fs::path(out_dir) / "bundles" / (c.name + ".json");
     std::ofstream(c.bundle, std::ios::binary) << run.out;
