@@ -2,8 +2,10 @@
 // compiler must either accept it or explain every mistake with the file name
 // (MAP-9); an accepted mapping run on a fixed message must either reject the
 // message with a reason or produce JSON that parses and holds no empty value
-// (MAP-1.6). $include and tables/ resolve against the shipped mappings/, so
-// fuzzed files can reach the real includes and code tables.
+// (MAP-1.6), and the same JSON as a run with explain, which evaluates
+// everything afresh (no include memo, no run constants): those savings must
+// never change a value. $include and tables/ resolve against the shipped
+// mappings/, so fuzzed files can reach the real includes and code tables.
 #include <unistd.h>
 
 #include <cstddef>
@@ -93,10 +95,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   auto output = lienthong::mapping::run(**plan, sample());
+  lienthong::mapping::RunOptions explain;
+  explain.explain = true;
+  auto explained = lienthong::mapping::run(**plan, sample(), explain);
+  FUZZ_REQUIRE(output.ok() == explained.ok());
   if (!output.ok()) {
     FUZZ_REQUIRE(!output.error().message.empty());
+    FUZZ_REQUIRE(output.error().message == explained.error().message);
     return 0;
   }
+  FUZZ_REQUIRE(output->json == explained->json);
   rapidjson::Document doc;
   doc.Parse(output->json.data(), output->json.size());
   FUZZ_REQUIRE(!doc.HasParseError());
