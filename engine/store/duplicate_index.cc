@@ -59,8 +59,12 @@ void DuplicateIndex::place(const Slot& slot) {
 
 void DuplicateIndex::add(std::uint64_t hash, std::int64_t id) {
   assert(id > 0);
+  if (size_ != 0 && id <= base_) {
+    // Rowids start again below what the table holds only when the rows above
+    // are gone (a store emptied by hand): what it holds points at nothing.
+    drop_below(std::numeric_limits<std::int64_t>::max());
+  }
   if (size_ == 0) base_ = id - 1;
-  assert(id > base_);
   if ((size_ + 1) * 2 > slots_.size()) {
     rebuild(slots_.size() * 2, 0);
   } else if (id - base_ > kMaxOffset) {

@@ -41,8 +41,9 @@ class DuplicateIndex {
     return 0;
   }
 
-  // `id` > 0, and ids are added in increasing order (they are rowids as
-  // inserted). Grows the table when it would pass half full.
+  // `id` > 0. Ids come in increasing order (rowids as inserted); one at or
+  // below the base (rowids restarted: the rows it knew are gone) empties the
+  // table first. Grows the table when it would pass half full.
   void add(std::uint64_t hash, std::int64_t id);
   // Takes one (hash, id) out if it is there: an insert whose transaction rolled back.
   void remove(std::uint64_t hash, std::int64_t id);

@@ -136,3 +136,13 @@ TEST_CASE("duplicate index: a drop is due each time the entries double", "[store
   }
   CHECK(index.size() == 826);
 }
+
+TEST_CASE("duplicate index: an id below what it holds (rowids restarted) empties it first", "[store][duplicate_index]") {
+  DuplicateIndex index;
+  index.add(1, 500);
+  index.add(2, 501);
+  index.add(3, 7);
+  CHECK(index.size() == 1);
+  CHECK(ids_under(index, 1).empty());
+  CHECK(ids_under(index, 3) == std::vector<std::int64_t>{7});
+}
