@@ -151,7 +151,6 @@ bool answer_requested(const MshHeader& original, AckCode code) {
   return true;
 }
 
-bool accept_ack_never(const MshHeader& original) { return accept_condition(original) == "NE"; }
 
 std::string_view hl7_error_text(int code) {
   switch (code) {

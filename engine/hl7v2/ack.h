@@ -43,9 +43,6 @@ AckCode ack_code_for(const MshHeader& original, AckOutcome outcome);
 // CE/CR, SU only CA; AL, empty or any other value always. Answers in original
 // mode (AA/AE/AR) are always sent.
 bool answer_requested(const MshHeader& original, AckCode code);
-// ACK-6.3: MSH-15 is NE, so no commit answer will come for this message: a
-// sender must not wait for one.
-bool accept_ack_never(const MshHeader& original);
 
 enum class Severity : char { kError = 'E', kWarning = 'W', kInformation = 'I' };
 
