@@ -169,7 +169,6 @@ class MllpListener::Impl : public std::enable_shared_from_this<MllpListener::Imp
     s.connections_open = registry_->size();
     s.frames = counters_->frames;
     s.answers_written = counters_->answers_written;
-    s.answers_withheld = counters_->answers_withheld;
     s.bytes_discarded = counters_->bytes_discarded;
     s.frames_too_large = counters_->frames_too_large;
     s.idle_closes = counters_->idle_closes;

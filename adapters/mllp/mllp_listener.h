@@ -34,7 +34,6 @@ struct MllpListenerStats {
   std::uint64_t connections_open = 0;
   std::uint64_t frames = 0;
   std::uint64_t answers_written = 0;
-  std::uint64_t answers_withheld = 0;  // ACK-6: the message's MSH-15 asked for no such answer
   std::uint64_t bytes_discarded = 0;
   std::uint64_t frames_too_large = 0;
   std::uint64_t idle_closes = 0;

@@ -219,7 +219,6 @@ void MllpSession::write_ready() {
   bool freed = false;
   while (!pending_.empty() && pending_.front().answer) {
     if (pending_.front().withheld) {
-      ++counters_->answers_withheld;
       pending_.pop_front();
       ++first_seq_;
       freed = true;

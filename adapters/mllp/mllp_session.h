@@ -64,7 +64,6 @@ struct ListenerCounters {
   std::atomic<std::uint64_t> connections_refused{0};  // over max_connections
   std::atomic<std::uint64_t> frames{0};
   std::atomic<std::uint64_t> answers_written{0};
-  std::atomic<std::uint64_t> answers_withheld{0};  // ACK-6: MSH-15 NE/ER/SU asked for none
   std::atomic<std::uint64_t> bytes_discarded{0};
   std::atomic<std::uint64_t> frames_too_large{0};
   std::atomic<std::uint64_t> idle_closes{0};
