@@ -26,9 +26,9 @@ std::string_view component_of(std::string_view raw, char sep, std::size_t n) {
   return raw.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
 }
 
-// "2.1" .. "2.8" with an optional ".n" (2.3.1, 2.5.1, 2.8.2).
+// "2.1" .. "2.9" with an optional ".n" (2.3.1, 2.5.1, 2.8.2, 2.9.1).
 bool is_known_version(std::string_view v) {
-  if (v.size() < 3 || v[0] != '2' || v[1] != '.' || v[2] < '1' || v[2] > '8') return false;
+  if (v.size() < 3 || v[0] != '2' || v[1] != '.' || v[2] < '1' || v[2] > '9') return false;
   if (v.size() == 3) return true;
   if (v[3] != '.' || v.size() == 4) return false;
   for (std::size_t i = 4; i < v.size(); ++i) {

@@ -81,7 +81,7 @@ std::string hl7_timestamp(std::chrono::system_clock::time_point time, int utc_of
 std::string ack_timestamp(const AckOptions& options);
 
 // The version the answer is written in: the original's MSH-12.1 when it is one
-// of 2.1 .. 2.8.x, else "2.5.1".
+// of 2.1 .. 2.9.x, else "2.5.1".
 std::string ack_version(const MshHeader& original);
 
 // The ACK message (segments ended by CR). `errors` become ERR segments.

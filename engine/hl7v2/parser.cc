@@ -88,7 +88,7 @@ bool is_plain_ascii(std::string_view s) {
 bool is_supported_version(std::string_view v) {
   static constexpr std::string_view kVersions[] = {"2.1", "2.2", "2.3", "2.3.1", "2.4", "2.5",
                                                    "2.5.1", "2.6", "2.7", "2.7.1", "2.8", "2.8.1",
-                                                   "2.8.2"};
+                                                   "2.8.2", "2.9", "2.9.1"};
   for (std::string_view k : kVersions) {
     if (v == k) return true;
   }
@@ -328,7 +328,7 @@ std::optional<ParseError> MessageParser::check_header(const Message& m, bool str
     if (msh.field(12).empty()) return missing(12, "version id");
     std::string_view version = m.version();
     if (!is_supported_version(version)) {
-      return make_error("MSH-12 version '" + std::string(version.substr(0, 20)) + "' is not 2.1 to 2.8",
+      return make_error("MSH-12 version '" + std::string(version.substr(0, 20)) + "' is not 2.1 to 2.9",
                         msh_offset, ErrorCode::kUnsupportedVersion, "MSH", 1, 12);
     }
   }

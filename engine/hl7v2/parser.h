@@ -1,4 +1,4 @@
-// Parsing HL7 v2 messages (versions 2.1 to 2.8) from bytes.
+// Parsing HL7 v2 messages (versions 2.1 to 2.9) from bytes.
 //
 // Bad input is a value, never an exception or a crash: a ParseError says what
 // was wrong, at which byte, in which segment and field, with the HL7 table 0357
@@ -23,7 +23,7 @@ struct ParseOptions {
   // Lenient (the default for what the engine receives): LF and CRLF are accepted
   // as segment terminators as well as CR, and only MSH-9 and MSH-10 are required.
   // Strict: CR only; MSH-7, MSH-9, MSH-10, MSH-11 and MSH-12 required; version
-  // must be 2.1..2.8.
+  // must be 2.1..2.9.
   bool strict = false;
   // Overrides MSH-18 (a listener or --encoding setting).
   std::optional<charset::Charset> charset;

@@ -185,6 +185,7 @@ TEST_CASE("strict mode requires MSH-7, 11, 12 and a known version", "[parser][st
   REQUIRE_FALSE(bad_version.ok());
   CHECK(bad_version.error().code == ErrorCode::kUnsupportedVersion);
   CHECK(parse_view("MSH|^~\\&|A|B|C|D|2024||ADT^A01|1|P|2.8\r", strict).ok());
+  CHECK(parse_view("MSH|^~\\&|A|B|C|D|2024||ADT^A01|1|P|2.9.1\r", strict).ok());  // v2.9 (2019), 2.9.1
   CHECK(parse_view("MSH|^~\\&|A|B|C|D|2024||ADT^A01|1|P|3.0\r").ok());  // lenient
 }
 
