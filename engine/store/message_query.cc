@@ -17,37 +17,51 @@ std::string to_sqlite_glob(const std::string& pattern) {
   return out;
 }
 
-Result<std::vector<MessageSummary>> query_messages(sqlite3* db, const MessageFilter& filter) {
-  // Every condition is always present, disabled by its own flag parameter, so one
-  // SQL text serves all filters.
-  constexpr const char* kSql =
-      "SELECT id, source, received_at_us, message_type, trigger_event, control_id, status, size"
-      " FROM messages WHERE (?1 = 0 OR received_at_us >= ?2)"
-      " AND (?3 = 0 OR message_type = ?4) AND (?5 = 0 OR trigger_event = ?6)"
-      " AND (?7 = 0 OR control_id GLOB ?8) AND (?9 = 0 OR source = ?10)"
-      " ORDER BY id DESC LIMIT ?11";
-  auto stmt = sqlite::Statement::prepare(db, kSql);
-  if (!stmt) return stmt.error();
-
-  std::string type = filter.type, trigger;
-  bool has_trigger = false;
-  if (auto caret = type.find('^'); caret != std::string::npos) {
-    trigger = type.substr(caret + 1);
-    type.resize(caret);
-    has_trigger = true;
+MessageListQuery message_list_query(const MessageFilter& filter) {
+  MessageListQuery q;
+  q.type = filter.type;
+  if (auto caret = q.type.find('^'); caret != std::string::npos) {
+    q.trigger = q.type.substr(caret + 1);
+    q.type.resize(caret);
+    q.has_trigger = true;
   }
-  std::string glob = to_sqlite_glob(filter.control_id_pattern);
-  stmt->bind(1, std::int64_t{filter.since_us.has_value()});
-  stmt->bind(2, filter.since_us.value_or(0));
-  stmt->bind(3, std::int64_t{!type.empty()});
-  stmt->bind(4, type);
-  stmt->bind(5, std::int64_t{has_trigger});
-  stmt->bind(6, trigger);
-  stmt->bind(7, std::int64_t{!glob.empty()});
-  stmt->bind(8, glob);
-  stmt->bind(9, std::int64_t{!filter.source.empty()});
-  stmt->bind(10, filter.source);
-  stmt->bind(11, filter.limit == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(filter.limit));
+  q.glob = to_sqlite_glob(filter.control_id_pattern);
+
+  // Only the conditions asked for are written, so SQLite can plan each shape
+  // (a condition disabled by a flag parameter hides the rowid range below).
+  // Newest first walks the rowids down and stops at `limit` matches. A
+  // --since also bounds that walk: the smallest id received since then, found
+  // in the received_at index alone, is where it ends (exact even when ids and
+  // times disagree, as after a clock set back: the time condition stays).
+  // INDEXED BY: left to itself SQLite answers min(id) by walking the rowids
+  // up from the oldest row until one is recent enough (the whole store for a
+  // recent --since).
+  q.sql =
+      "SELECT id, source, received_at_us, message_type, trigger_event, control_id, status, size"
+      " FROM messages WHERE 1";
+  if (filter.since_us) {
+    q.sql +=
+        " AND received_at_us >= ?1"
+        " AND id >= (SELECT min(id) FROM messages INDEXED BY messages_received_at WHERE received_at_us >= ?1)";
+  }
+  if (!q.type.empty()) q.sql += " AND message_type = ?2";
+  if (q.has_trigger) q.sql += " AND trigger_event = ?3";
+  if (!q.glob.empty()) q.sql += " AND control_id GLOB ?4";
+  if (!filter.source.empty()) q.sql += " AND source = ?5";
+  q.sql += " ORDER BY id DESC LIMIT ?6";
+  return q;
+}
+
+Result<std::vector<MessageSummary>> query_messages(sqlite3* db, const MessageFilter& filter) {
+  const MessageListQuery q = message_list_query(filter);
+  auto stmt = sqlite::Statement::prepare(db, q.sql);
+  if (!stmt) return stmt.error();
+  if (filter.since_us) stmt->bind(1, *filter.since_us);
+  if (!q.type.empty()) stmt->bind(2, q.type);
+  if (q.has_trigger) stmt->bind(3, q.trigger);
+  if (!q.glob.empty()) stmt->bind(4, q.glob);
+  if (!filter.source.empty()) stmt->bind(5, filter.source);
+  stmt->bind(6, filter.limit == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(filter.limit));
 
   std::vector<MessageSummary> out;
   int rc;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/store/message_query.h"
 #include "engine/store/schema.h"
 #include "tests/store/sqlite_file.h"
 #include "tests/store/store_test_util.h"
@@ -109,6 +110,13 @@ TEST_CASE("list filters by time, type, trigger, control id glob and source", "[s
   MessageFilter limited;
   limited.limit = 2;
   CHECK(ids(limited) == std::vector<std::string>{"LAB[7]", "CTRL-4"});
+
+  MessageFilter since_and_type;
+  since_and_type.since_us = t0 + 2'000'000;
+  since_and_type.type = "ADT^A01";
+  CHECK(ids(since_and_type) == std::vector<std::string>{"CTRL-4", "CTRL-2"});
+  since_and_type.limit = 1;
+  CHECK(ids(since_and_type) == std::vector<std::string>{"CTRL-4"});
 
   auto summary = store.list(source);
   REQUIRE(summary.ok());
@@ -241,4 +249,46 @@ TEST_CASE("the store's threads carry names that say what they do", "[store]") {
   CHECK(std::count(during.begin(), during.end(), "lt-checkpoint") == 1);
   CHECK(std::count(during.begin(), during.end(), "lt-wal-sync") == 1);
   (*store)->close();
+}
+
+TEST_CASE("list since a time is exact when ids and receive times disagree (STORE-6.4)", "[store]") {
+  // A clock set back: later rows carry earlier times.
+  TempDir dir;
+  auto opened = SqliteStore::open(options_for(dir.file("store.db")));
+  REQUIRE(opened.ok());
+  SqliteStore& store = **opened;
+  const std::int64_t t0 = 1'700'000'000'000'000;
+  const std::int64_t offsets_s[] = {10, 20, 5, 30, 1, 25};
+  for (std::size_t i = 0; i < std::size(offsets_s); ++i) {
+    REQUIRE(append_wait(store, make_record("C" + std::to_string(i), t0 + offsets_s[i] * 1'000'000)).ok());
+  }
+  MessageFilter since;
+  since.since_us = t0 + 10'000'000;
+  auto l = store.list(since);
+  REQUIRE(l.ok());
+  std::vector<std::string> got;
+  for (const auto& m : *l) got.push_back(m.control_id);
+  CHECK(got == std::vector<std::string>{"C5", "C3", "C1", "C0"});  // newest (highest id) first
+  since.since_us = t0 + 40'000'000;
+  l = store.list(since);
+  REQUIRE(l.ok());
+  CHECK(l->empty());
+}
+
+TEST_CASE("list since a time reads from the received_at index, not every row (STORE-6.4)", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("store.db");
+  { auto opened = SqliteStore::open(options_for(path)); REQUIRE(opened.ok()); }
+  MessageFilter filter;
+  filter.since_us = 1'700'000'000'000'000;
+  filter.type = "ADT^A01";
+  filter.control_id_pattern = "MSG*";
+  const std::string plan_sql = "EXPLAIN QUERY PLAN " + message_list_query(filter).sql;
+  std::vector<std::string> plan = query_texts(path, plan_sql.c_str(), 3);
+  std::string joined;
+  for (const std::string& step : plan) joined += step + "\n";
+  INFO(joined);
+  CHECK(joined.find("SCAN") == std::string::npos);
+  CHECK(joined.find("USING INTEGER PRIMARY KEY (rowid>?)") != std::string::npos);
+  CHECK(joined.find("COVERING INDEX messages_received_at") != std::string::npos);
 }
