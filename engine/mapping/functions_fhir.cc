@@ -7,6 +7,7 @@
 #include "engine/mapping/fhir_time.h"
 #include "engine/mapping/functions.h"
 #include "engine/mapping/run_state.h"
+#include "engine/mapping/text_utils.h"
 #include "engine/mapping/uuid5.h"
 
 namespace lienthong::mapping {
@@ -27,11 +28,16 @@ std::optional<std::string> bind_table(Expr& call, ExprScope& scope) {
   return std::nullopt;
 }
 
+// The code a table is asked for: blanks around it are padding (MAP-6.4).
+std::string_view code_text(RunState& run, const Value& v, std::string& scratch) {
+  return trim_spaces(run.text(v, scratch));
+}
+
 // MAP-6: the table's entry for code (its own default included), the
 // argument's default, else the code unchanged.
 Value fn_lookup(RunState& run, const Expr& call, Args a) {
   std::string scratch;
-  const std::string_view code = run.text(*a[1], scratch);
+  const std::string_view code = code_text(run, *a[1], scratch);
   if (code.empty()) return Value();
   // Table entries live in the plan: the value is a view of them.
   if (const CodeEntry* entry = call.table->find(code)) return Value::text(entry->code);
@@ -53,7 +59,7 @@ void add_text(rapidjson::Value& object, const char* key, std::string_view text, 
 // dropped and the receiver can still tell where the code came from.
 Value fn_coding(RunState& run, const Expr& call, Args a) {
   std::string scratch, display_scratch;
-  const std::string_view code = run.text(*a[1], scratch);
+  const std::string_view code = code_text(run, *a[1], scratch);
   if (code.empty()) return Value();
   const std::string_view display = a.size() > 2 ? run.text(*a[2], display_scratch) : std::string_view();
   const CodeTable& table = *call.table;

@@ -94,6 +94,13 @@ TEST_CASE("MAP-5/6 lookup and coding through a code table", "[mapping][functions
         R"({"system":"http://terminology.hl7.org/CodeSystem/v2-0001","code":"X","display":"Khác"})");
   CHECK(dir.eval("coding('sex', PID-99)") == "<absent>");
   CHECK(dir.eval("coding('sex', 'M').code") == R"("male")");
+  // MAP-6.4: blanks around a code are padding, for the table and for the code kept.
+  CHECK(dir.eval("lookup('sex', ' M  ')") == R"("male")");
+  CHECK(dir.eval("lookup('sex', '  X Y ')") == R"("X Y")");
+  CHECK(dir.eval("lookup('sex', '   ')") == "<absent>");
+  CHECK(dir.eval("coding('sex', ' X ', 'Khác')") ==
+        R"({"system":"http://terminology.hl7.org/CodeSystem/v2-0001","code":"X","display":"Khác"})");
+  CHECK(dir.eval("coding('sex', ' ')") == "<absent>");
 }
 
 TEST_CASE("MAP-5/7 date, dateTime, instant", "[mapping][functions][time]") {
