@@ -23,6 +23,19 @@ using lienthong::testing::make_record;
 using lienthong::testing::options_for;
 using lienthong::testing::TempDir;
 
+namespace {
+
+// The control ids `list(filter)` returns, in its order.
+std::vector<std::string> listed_control_ids(SqliteStore& store, const MessageFilter& filter) {
+  auto listed = store.list(filter);
+  REQUIRE(listed.ok());
+  std::vector<std::string> out;
+  for (const auto& m : *listed) out.push_back(m.control_id);
+  return out;
+}
+
+}  // namespace
+
 TEST_CASE("append then get returns every field as given", "[store]") {
   TempDir dir;
   auto store = SqliteStore::open(options_for(dir.file("nested/dir/store.db")));
@@ -78,13 +91,7 @@ TEST_CASE("list filters by time, type, trigger, control id glob and source", "[s
     }
     REQUIRE(append_wait(store, r).ok());
   }
-  auto ids = [&](const MessageFilter& f) {
-    auto l = store.list(f);
-    REQUIRE(l.ok());
-    std::vector<std::string> out;
-    for (const auto& m : *l) out.push_back(m.control_id);
-    return out;
-  };
+  auto ids = [&](const MessageFilter& f) { return listed_control_ids(store, f); };
   MessageFilter all;
   CHECK(ids(all) == std::vector<std::string>{"LAB[7]", "CTRL-4", "CTRL-3", "CTRL-2", "CTRL-1",
                                              "CTRL-0"});  // newest first
@@ -264,15 +271,9 @@ TEST_CASE("list since a time is exact when ids and receive times disagree (STORE
   }
   MessageFilter since;
   since.since_us = t0 + 10'000'000;
-  auto l = store.list(since);
-  REQUIRE(l.ok());
-  std::vector<std::string> got;
-  for (const auto& m : *l) got.push_back(m.control_id);
-  CHECK(got == std::vector<std::string>{"C5", "C3", "C1", "C0"});  // newest (highest id) first
+  CHECK(listed_control_ids(store, since) == std::vector<std::string>{"C5", "C3", "C1", "C0"});  // highest id first
   since.since_us = t0 + 40'000'000;
-  l = store.list(since);
-  REQUIRE(l.ok());
-  CHECK(l->empty());
+  CHECK(listed_control_ids(store, since).empty());
 }
 
 TEST_CASE("list since a time reads from the received_at index, not every row (STORE-6.4)", "[store]") {
