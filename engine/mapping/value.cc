@@ -17,11 +17,12 @@ namespace {
 
 using hl7v2::Level;
 
-// A value made only of separators ("^^^", "~") carries nothing.
-bool only_delimiters(const hl7v2::Element& e) {
+// A value made only of separators and blanks ("^^^", "~", "   " where a
+// fixed-width export pads an empty field) carries nothing (MAP-3.6).
+bool only_separators_or_blanks(const hl7v2::Element& e) {
   const hl7v2::Delimiters& d = e.syntax().delimiters;
   for (char c : e.raw()) {
-    if (c != d.component && c != d.repetition && c != d.subcomponent) return false;
+    if (c != d.component && c != d.repetition && c != d.subcomponent && c != ' ' && c != '\t') return false;
   }
   return true;
 }
@@ -30,7 +31,7 @@ bool element_empty(const ElementRef& ref) {
   const hl7v2::Element& e = ref.element;
   if (e.empty() || e.is_null()) return true;
   if (e.level() == Level::kOpaque) return false;
-  return only_delimiters(e);
+  return only_separators_or_blanks(e);
 }
 
 // Where the first leaf of `raw` ends and what decoding it needs, 16 bytes at
@@ -153,12 +154,19 @@ LeafScan scan_element(const hl7v2::Element& e) {
   return scan_leaf(e.raw(), e.syntax().delimiters, stop);
 }
 
+// HL7's explicit null "", or blanks only (MAP-3.6): a leaf with no text.
+bool leaf_says_nothing(std::string_view leaf) {
+  if (leaf == "\"\"") return true;
+  if (leaf.empty() || (leaf.front() != ' ' && leaf.front() != '\t')) return false;
+  return leaf.find_first_not_of(" \t") == std::string_view::npos;
+}
+
 std::string_view element_text(const ElementRef& ref, std::string& scratch) {
   const hl7v2::Element& e = ref.element;
   if (e.level() == Level::kOpaque) return e.raw();
   const LeafScan leaf = scan_element(e);
   const std::string_view raw = e.raw().substr(0, leaf.length);
-  if (raw == "\"\"") return {};  // HL7's explicit null
+  if (leaf_says_nothing(raw)) return {};
   if (!leaf.escaped && !leaf.compose) return raw;
   return hl7v2::Element(raw, e.syntax(), Level::kSubcomponent).text(scratch);
 }
@@ -291,7 +299,7 @@ bool plain_element_text(const ElementRef& ref, std::string_view& text) {
   const LeafScan leaf = scan_element(e);
   if (leaf.escaped || leaf.special || leaf.compose) return false;
   const std::string_view raw = e.raw().substr(0, leaf.length);
-  text = raw == "\"\"" ? std::string_view() : raw;
+  text = leaf_says_nothing(raw) ? std::string_view() : raw;
   return true;
 }
 

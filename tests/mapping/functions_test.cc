@@ -57,6 +57,16 @@ TEST_CASE("MAP-5 presence and lists", "[mapping][functions]") {
   CHECK(dir.eval("exists(PID-3)") == "true");
   CHECK(dir.eval("exists(PID-13)") == "false");  // "" is empty
   CHECK(dir.eval("exists(ZZZ)") == "false");
+  // MAP-3.6: separators and blanks only (a fixed-width export's padding) carry nothing.
+  const std::string padded = "MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\nPID|1||P1||   |  ^ ^|F  |\t\n";
+  CHECK(dir.eval("exists(PID-5)", padded) == "false");
+  CHECK(dir.eval("exists(PID-6)", padded) == "false");
+  CHECK(dir.eval("PID-6 ?? 'none'", padded) == R"("none")");
+  CHECK(dir.eval("PID-7", padded) == R"("F  ")");  // a value keeps its blanks
+  CHECK(dir.eval("exists(PID-8)", padded) == "false");
+  CHECK(dir.eval("PID-5", padded) == "<absent>");
+  CHECK(dir.map(R"({"r": "Patient/${PID-6}", "k": "${PID-7}"})", padded) == R"({"k":"F  "})");  // MAP-1.3
+  CHECK(dir.eval("text(PID-6.2)", padded) == "<absent>");
   CHECK(dir.eval("count(OBX[*])") == "3");
   CHECK(dir.eval("count(PID-3[*])") == "2");
   CHECK(dir.eval("count(NTE[*]) + count(ZZZ[*])") == "1");
