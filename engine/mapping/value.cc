@@ -19,10 +19,49 @@ using hl7v2::Level;
 
 // A value made only of separators and blanks ("^^^", "~", "   " where a
 // fixed-width export pads an empty field) carries nothing (MAP-3.6).
+// The same holds for escape sequences that decode to line breaks or to nothing
+// (`\.br\`, `\.sp\`, `\H\`, `\X0D0A\`...): a code field holding only `\.br\`
+// says nothing either, and FHIR wants no string of whitespace only.
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Whether hl7v2::unescape turns the sequence (between the escape characters)
+// into blanks or nothing: highlighting, line breaks, hex bytes of blanks only.
+bool sequence_is_blank(std::string_view seq) {
+  if (seq == "H" || seq == "N" || seq == ".br") return true;
+  if (seq.substr(0, 3) == ".sp") return seq.find_first_not_of("0123456789 +", 3) == std::string_view::npos;
+  if (seq.size() < 3 || seq.front() != 'X' || seq.size() % 2 == 0) return false;
+  for (std::size_t i = 1; i < seq.size(); i += 2) {
+    const int hi = hex_digit(seq[i]);
+    const int lo = hex_digit(seq[i + 1]);
+    if (hi < 0 || lo < 0 || !is_blank(static_cast<char>(hi * 16 + lo))) return false;
+  }
+  return true;
+}
+
 bool only_separators_or_blanks(const hl7v2::Element& e) {
   const hl7v2::Delimiters& d = e.syntax().delimiters;
-  for (char c : e.raw()) {
-    if (c != d.component && c != d.repetition && c != d.subcomponent && c != ' ' && c != '\t') return false;
+  const std::string_view raw = e.raw();
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c == d.component || c == d.repetition || c == d.subcomponent || c == ' ' || c == '\t') continue;
+    if (c != d.escape || d.escape == '\0') return false;
+    const std::size_t close = raw.find(d.escape, i + 1);
+    if (close == std::string_view::npos || !sequence_is_blank(raw.substr(i + 1, close - i - 1))) return false;
+    i = close;
+  }
+  return true;
+}
+
+bool only_blanks(std::string_view text) {
+  for (char c : text) {
+    if (!is_blank(c)) return false;
   }
   return true;
 }
@@ -168,7 +207,9 @@ std::string_view element_text(const ElementRef& ref, std::string& scratch) {
   const std::string_view raw = e.raw().substr(0, leaf.length);
   if (leaf_says_nothing(raw)) return {};
   if (!leaf.escaped && !leaf.compose) return raw;
-  return hl7v2::Element(raw, e.syntax(), Level::kSubcomponent).text(scratch);
+  const std::string_view text = hl7v2::Element(raw, e.syntax(), Level::kSubcomponent).text(scratch);
+  // `\.br\` alone decodes to a line break: blank, so it says nothing (MAP-3.6).
+  return leaf.escaped && only_blanks(text) ? std::string_view() : text;
 }
 
 bool json_empty(const rapidjson::Value& j) {

@@ -67,6 +67,19 @@ TEST_CASE("MAP-5 presence and lists", "[mapping][functions]") {
   CHECK(dir.eval("PID-5", padded) == "<absent>");
   CHECK(dir.map(R"({"r": "Patient/${PID-6}", "k": "${PID-7}"})", padded) == R"({"k":"F  "})");  // MAP-1.3
   CHECK(dir.eval("text(PID-6.2)", padded) == "<absent>");
+  // So are escapes that decode to line breaks or nothing (a code field of `\.br\` alone).
+  const std::string breaks =
+      "MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\nPID|1||P1||\\.br\\|^\\X0D0A\\^\\H\\|\\.sp2\\ |"
+      "\\.br\\F|\\X41\\|\\.in+4\\|\\E\\\n";
+  CHECK(dir.eval("exists(PID-5)", breaks) == "false");
+  CHECK(dir.eval("exists(PID-6)", breaks) == "false");
+  CHECK(dir.eval("PID-7 ?? 'none'", breaks) == R"("none")");
+  CHECK(dir.eval("text(PID-5)", breaks) == "<absent>");
+  CHECK(dir.eval("trim(PID-8)", breaks) == R"("F")");  // a line break before a value is kept by text()
+  CHECK(dir.eval("PID-9", breaks) == R"("A")");        // \X41\ is a letter
+  CHECK(dir.eval("exists(PID-10)", breaks) == "true");  // a formatting command kept as written
+  CHECK(dir.eval("PID-11", breaks) == R"("\\")");
+  CHECK(dir.map(R"({"c": "${PID-5}", "t": "x${PID-6.2}"})", breaks) == "{}");
   CHECK(dir.eval("count(OBX[*])") == "3");
   CHECK(dir.eval("count(PID-3[*])") == "2");
   CHECK(dir.eval("count(NTE[*]) + count(ZZZ[*])") == "1");
