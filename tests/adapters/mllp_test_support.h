@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -79,8 +80,12 @@ class TestSink : public core::MessageSink {
   }
 
   // The engine's zone for answers the listener builds itself (MessageSink::answer_utc_offset).
-  std::optional<int> answer_utc_offset() const override { return utc_offset_.load(); }
-  void set_answer_utc_offset(std::optional<int> minutes) { utc_offset_.store(minutes); }
+  std::optional<int> answer_utc_offset() const override {
+    const std::int64_t minutes = utc_offset_.load();
+    if (minutes == kNoOffset) return std::nullopt;
+    return static_cast<int>(minutes);
+  }
+  void set_answer_utc_offset(std::optional<int> minutes) { utc_offset_.store(minutes ? *minutes : kNoOffset); }
 
   // While held, nothing is answered.
   void hold() {
@@ -151,7 +156,9 @@ class TestSink : public core::MessageSink {
     }
   }
 
-  std::atomic<std::optional<int>> utc_offset_{std::nullopt};
+  // An atomic optional<int> needs libatomic with clang (it is 8 bytes aligned to 4).
+  static constexpr std::int64_t kNoOffset = INT64_MIN;
+  std::atomic<std::int64_t> utc_offset_{kNoOffset};
 
   std::chrono::milliseconds delay_;
   std::mutex mutex_;
