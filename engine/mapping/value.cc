@@ -10,6 +10,7 @@
 
 #include <rapidjson/document.h>
 
+#include "engine/hl7v2/escape.h"
 #include "engine/hl7v2/message.h"
 
 namespace lienthong::mapping {
@@ -21,26 +22,14 @@ using hl7v2::Level;
 // fixed-width export pads an empty field) carries nothing (MAP-3.6).
 // The same holds for escape sequences that decode to line breaks or to nothing
 // (`\.br\`, `\.sp\`, `\H\`, `\X0D0A\`...): a code field holding only `\.br\`
-// says nothing either, and FHIR wants no string of whitespace only.
+// says nothing either, and FHIR wants no string of whitespace only. Each
+// sequence is decoded by the codec itself (hl7v2::unescape), one at a time so
+// that `\S\` stays text ("^") instead of becoming a separator.
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// Whether hl7v2::unescape turns the sequence (between the escape characters)
-// into blanks or nothing: highlighting, line breaks, hex bytes of blanks only.
-bool sequence_is_blank(std::string_view seq) {
-  if (seq == "H" || seq == "N" || seq == ".br") return true;
-  if (seq.substr(0, 3) == ".sp") return seq.find_first_not_of("0123456789 +", 3) == std::string_view::npos;
-  if (seq.size() < 3 || seq.front() != 'X' || seq.size() % 2 == 0) return false;
-  for (std::size_t i = 1; i < seq.size(); i += 2) {
-    const int hi = hex_digit(seq[i]);
-    const int lo = hex_digit(seq[i + 1]);
-    if (hi < 0 || lo < 0 || !is_blank(static_cast<char>(hi * 16 + lo))) return false;
+bool only_blanks(std::string_view text) {
+  for (char c : text) {
+    if (!is_blank(c)) return false;
   }
   return true;
 }
@@ -48,20 +37,17 @@ bool sequence_is_blank(std::string_view seq) {
 bool only_separators_or_blanks(const hl7v2::Element& e) {
   const hl7v2::Delimiters& d = e.syntax().delimiters;
   const std::string_view raw = e.raw();
+  std::string decoded;  // allocates only for a sequence in a value blank so far
   for (std::size_t i = 0; i < raw.size(); ++i) {
     const char c = raw[i];
     if (c == d.component || c == d.repetition || c == d.subcomponent || c == ' ' || c == '\t') continue;
     if (c != d.escape || d.escape == '\0') return false;
     const std::size_t close = raw.find(d.escape, i + 1);
-    if (close == std::string_view::npos || !sequence_is_blank(raw.substr(i + 1, close - i - 1))) return false;
+    if (close == std::string_view::npos) return false;
+    decoded.clear();
+    hl7v2::unescape(raw.substr(i, close - i + 1), e.syntax(), decoded);
+    if (!only_blanks(decoded)) return false;
     i = close;
-  }
-  return true;
-}
-
-bool only_blanks(std::string_view text) {
-  for (char c : text) {
-    if (!is_blank(c)) return false;
   }
   return true;
 }

@@ -70,7 +70,7 @@ TEST_CASE("MAP-5 presence and lists", "[mapping][functions]") {
   // So are escapes that decode to line breaks or nothing (a code field of `\.br\` alone).
   const std::string breaks =
       "MSH|^~\\&|A|B|C|D|20240101||ADT^A01|1|P|2.5\nPID|1||P1||\\.br\\|^\\X0D0A\\^\\H\\|\\.sp2\\ |"
-      "\\.br\\F|\\X41\\|\\.in+4\\|\\E\\\n";
+      "\\.br\\F|\\X41\\|\\.in+4\\|\\E\\| \\S\\ \n";
   CHECK(dir.eval("exists(PID-5)", breaks) == "false");
   CHECK(dir.eval("exists(PID-6)", breaks) == "false");
   CHECK(dir.eval("PID-7 ?? 'none'", breaks) == R"("none")");
@@ -79,6 +79,7 @@ TEST_CASE("MAP-5 presence and lists", "[mapping][functions]") {
   CHECK(dir.eval("PID-9", breaks) == R"("A")");        // \X41\ is a letter
   CHECK(dir.eval("exists(PID-10)", breaks) == "true");  // a formatting command kept as written
   CHECK(dir.eval("PID-11", breaks) == R"("\\")");
+  CHECK(dir.eval("exists(PID-12)", breaks) == "true");  // \S\ is the text "^", not a separator
   CHECK(dir.map(R"({"c": "${PID-5}", "t": "x${PID-6.2}"})", breaks) == "{}");
   CHECK(dir.eval("count(OBX[*])") == "3");
   CHECK(dir.eval("count(PID-3[*])") == "2");
